@@ -166,7 +166,9 @@ def _icc(x: np.ndarray) -> tuple[dict[str, float], list[str]]:
     if ss_total <= _RTOL * scale:
         ss_total = ss_rows = ss_cols = ss_err = 0.0
     else:
-        ss_rows, ss_cols, ss_err = (s if s > _RTOL * ss_total else 0.0 for s in (ss_rows, ss_cols, ss_err))
+        ss_rows, ss_cols, ss_err = (
+            s if s > _RTOL * ss_total else 0.0 for s in (ss_rows, ss_cols, ss_err)
+        )
     bms = ss_rows / (n - 1)
     wms = (ss_total - ss_rows) / (n * (k - 1))
     jms = ss_cols / (k - 1)
@@ -350,7 +352,9 @@ def fleiss_kappa_from_counts(counts: Any) -> float:
     """
     table = np.array(counts, dtype=float)
     if table.ndim != 2:
-        raise ValueError(f"expected a 2-dimensional table (items x categories), got {table.ndim} dimension(s)")
+        raise ValueError(
+            f"expected a 2-dimensional table (items x categories), got {table.ndim} dimension(s)"
+        )
     if not np.isfinite(table).all() or (table < 0).any() or (table != np.round(table)).any():
         raise ValueError("counts must be non-negative whole numbers")
     kappa, reasons = _fleiss_counts(table)
@@ -662,7 +666,9 @@ def _stage_mask(assessments: pd.DataFrame, stage: str | Sequence[str] | None) ->
 
 def _check_columns(assessments: pd.DataFrame) -> None:
     if not isinstance(assessments, pd.DataFrame):
-        raise TypeError(f"expected a pandas DataFrame of assessments, got {type(assessments).__name__}")
+        raise TypeError(
+            f"expected a pandas DataFrame of assessments, got {type(assessments).__name__}"
+        )
     missing = [c for c in REQUIRED if c not in assessments.columns]
     if missing:
         present = [str(c) for c in assessments.columns]
@@ -692,8 +698,14 @@ def _numeric_scores(frame: pd.DataFrame, file: str | None) -> pd.Series:
         rows = _rows(frame[bad])
         raise DataError(
             [
-                Problem(file, row, "score", f"'{value}' is not a number", "write the score as a number",
-                        f"'{value}' bukan angka")
+                Problem(
+                    file,
+                    row,
+                    "score",
+                    f"'{value}' is not a number",
+                    "write the score as a number",
+                    f"'{value}' bukan angka",
+                )
                 for value, row in zip(text[bad], rows, strict=True)
             ]
         )
@@ -948,6 +960,8 @@ def item_disagreement(
     )
     stats["range"] = stats["max"] - stats["min"]
     stats = stats.loc[:, [*ITEM, "n_assessors", "min", "max", "range", "sd", "mean"]]
-    stats = stats.sort_values(["range", "sd"], ascending=False, na_position="last", kind="mergesort")
+    stats = stats.sort_values(
+        ["range", "sd"], ascending=False, na_position="last", kind="mergesort"
+    )
     stats = stats.reset_index(drop=True)
     return stats if top is None else stats.head(int(top))

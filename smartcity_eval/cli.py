@@ -121,9 +121,72 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------- agreement
+def _add_agreement(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "agreement",
+        help="inter-assessor agreement per group",
+        description="Inter-assessor agreement per group of items: the six Shrout & Fleiss "
+        "ICCs, Fleiss' kappa, Krippendorff's alpha (nominal, ordinal, interval, ratio) and "
+        "exact agreement, with a note where a statistic is empty. Reads a dataset's "
+        "assessments table or a single assessments .csv/.xlsx. The self-assessment (stage "
+        "'self') is left out unless --stage names it.",
+    )
+    p.add_argument(
+        "dataset",
+        metavar="DATASET_OR_CSV",
+        help="dataset folder (or the name of one under data/), or an assessments .csv/.xlsx",
+    )
+    p.add_argument(
+        "--by",
+        default="region,year",
+        help="columns among region, year, indicator that form a group, comma-separated "
+        "(default region,year); 'none' gives one overall row",
+    )
+    p.add_argument(
+        "--stage",
+        help="use only these stages, comma-separated (default: every stage except 'self')",
+    )
+    p.add_argument("--out", help="output CSV (default: standard output)")
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .agreement import agreement
+    from .dataset import read_assessments
+    from .outputs import write_csv
+    from .validation import Problem
+
+    path = Path(args.dataset)
+    if path.is_file() or path.suffix.lower() in (".csv", ".xlsx"):
+        table = read_assessments(path)
+    else:
+        ds = _load(args)
+        table = ds.assessments
+        if table.empty:
+            raise DataError(
+                Problem(
+                    str(ds.path),
+                    None,
+                    None,
+                    "the dataset has no assessor scores (assessments.csv is absent or empty)",
+                    "add assessments.csv with region, year, indicator, assessor, score",
+                    "dataset tidak punya nilai penilai (assessments.csv tidak ada atau kosong)",
+                )
+            )
+    by = [] if args.by.strip().lower() in ("", "none", "all") else _parse_list(args.by)
+    for column in by:
+        if column not in ("region", "year", "indicator"):
+            raise UsageError(f"--by: '{column}' is not one of region, year, indicator (or none)")
+    write_csv(agreement(table, by=by, stage=_parse_list(args.stage) or None), args.out)
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": (_add_validate, _cmd_validate),
     "score": (_add_score, _cmd_score),
+    "agreement": (_add_agreement, _cmd_agreement),
 }
 
 

@@ -113,7 +113,9 @@ def consensus(
         value = grouped.median()
     else:
         value = grouped.mean()
-    out = pd.DataFrame({"value": value.astype(float), "n_assessors": grouped.size().astype("int64")})
+    out = pd.DataFrame(
+        {"value": value.astype(float), "n_assessors": grouped.size().astype("int64")}
+    )
     return out.reset_index().loc[:, list(CONSENSUS_COLUMNS)]
 
 
@@ -140,7 +142,9 @@ def self_assessment(assessments: pd.DataFrame) -> pd.DataFrame:
         Missing columns, a score that is not a number, or two self-assessed scores for one
         item.
     """
-    empty = pd.DataFrame({c: pd.Series(dtype=assessments[c].dtype) for c in ITEM if c in assessments})
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype=assessments[c].dtype) for c in ITEM if c in assessments}
+    )
     if "stage" not in assessments.columns or not _is_self(assessments["stage"]).any():
         assessor_scores(assessments.iloc[:0])  # checks the required columns only
         empty["value"] = pd.Series(dtype=float)

@@ -219,7 +219,9 @@ def test_generator_reproduces_committed_files(tmp_path: Path) -> None:
     )
     produced = sorted(p.name for p in tmp_path.iterdir())
     assert produced == GENERATED
-    committed = sorted(p.name for p in KT.iterdir() if p.name not in {"generate.py", "README.md"})
+    committed = sorted(
+        p.name for p in KT.iterdir() if p.is_file() and p.name not in {"generate.py", "README.md"}
+    )
     assert committed == GENERATED
     for name in GENERATED:
         assert (tmp_path / name).read_bytes() == (KT / name).read_bytes(), name

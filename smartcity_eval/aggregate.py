@@ -42,6 +42,7 @@ __all__ = [
     "weighted_mean",
     "aggregate_array",
     "node_methods",
+    "parse_methods",
     "AggregationPlan",
     "plan",
 ]
@@ -88,7 +89,9 @@ def weighted_mean(
         if method == "arithmetic":
             out = np.where(present, v * w, 0.0).sum(axis=axis) / denom
         elif method == "geometric":
-            out = np.exp(np.where(present, np.log(np.where(present, v, 1.0)) * w, 0.0).sum(axis=axis) / denom)
+            out = np.exp(
+                np.where(present, np.log(np.where(present, v, 1.0)) * w, 0.0).sum(axis=axis) / denom
+            )
         else:
             out = denom / np.where(present, w / np.where(present, v, 1.0), 0.0).sum(axis=axis)
     return np.where(denom > 0, out, np.nan)
@@ -104,6 +107,8 @@ def node_methods(framework, aggregate: str | Mapping | None = "arithmetic") -> d
     nodes = framework.nodes
     if aggregate is None:
         aggregate = "arithmetic"
+    if isinstance(aggregate, str) and "=" in aggregate:
+        aggregate = parse_methods(aggregate)
     if isinstance(aggregate, str):
         _check_method(aggregate)
         return {code: aggregate for code in framework.aggregates}
@@ -139,6 +144,21 @@ def node_methods(framework, aggregate: str | Mapping | None = "arithmetic") -> d
     return out
 
 
+def parse_methods(text: str) -> dict[str | int, str]:
+    """Parse the CLI form ``"1=arithmetic,2=geometric,GOV=harmonic,default=arithmetic"``
+    (``depth=method`` or ``code=method`` pairs; a bare method sets the default)."""
+    out: dict[str | int, str] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if "=" not in part:
+            out["default"] = part
+            continue
+        key, method = (s.strip() for s in part.split("=", 1))
+        out[int(key) if key.isdigit() else key] = method
+    return out
+
+
 class AggregationPlan:
     """Precomputed index arrays to aggregate a framework level by level (deepest first).
 
@@ -154,7 +174,9 @@ class AggregationPlan:
         self.indicator_pos = np.array([pos[c] for c in framework.indicators], dtype=int)
         self.weights = nodes["weight"].to_numpy(dtype=float)
         depth = nodes["depth"].to_numpy()
-        parent = nodes["parent"].to_numpy()
+        # one step per (depth, method): the children of those parents, grouped by parent so
+        # that np.add.reduceat sums each parent's children in file order (no BLAS: exact,
+        # repeatable sums and no thread contention)
         self.steps: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, list[str]]] = []
         for d in range(int(depth.max()) - 1, -1, -1):
             parents = [c for c in framework.aggregates if int(nodes.at[c, "depth"]) == d]
@@ -162,13 +184,19 @@ class AggregationPlan:
                 ps = [p for p in parents if methods[p] == method]
                 if not ps:
                     continue
-                ppos = {p: j for j, p in enumerate(ps)}
-                kids = [i for i, c in enumerate(self.codes) if parent[i] in ppos]
-                A = np.zeros((len(kids), len(ps)))
-                for r, i in enumerate(kids):
-                    A[r, ppos[parent[i]]] = 1.0
+                kids: list[int] = []
+                starts: list[int] = []
+                for p_code in ps:
+                    starts.append(len(kids))
+                    kids.extend(pos[c] for c in framework.children(p_code))
                 self.steps.append(
-                    (method, np.array(kids, dtype=int), np.array([pos[p] for p in ps]), A, ps)
+                    (
+                        method,
+                        np.array(kids, dtype=int),
+                        np.array([pos[p] for p in ps], dtype=int),
+                        np.array(starts, dtype=int),
+                        ps,
+                    )
                 )
 
 
@@ -223,51 +251,62 @@ def aggregate_array(
         raise ValueError(
             f"X has {X.shape[-1]} indicator columns; the framework has {len(p.indicator_pos)}"
         )
-    w_all = p.weights if weights is None else np.asarray(weights, dtype=float)
-    S = np.full(lead + (p.n_nodes,), np.nan)
-    S[..., p.indicator_pos] = X
-    C = np.zeros(lead + (p.n_nodes,)) if return_coverage else None
+    n_units = int(np.prod(lead, dtype=np.int64))
+    # node-major layout [nodes, units]: each parent's children are contiguous rows, summed
+    # with np.add.reduceat along axis 0 (vectorised over all units; no BLAS, so the sums
+    # are exact left-to-right sums, repeatable, and free of thread contention)
+    S = np.full((p.n_nodes, n_units), np.nan)
+    S[p.indicator_pos] = X.reshape(n_units, -1).T
+    if weights is None:
+        W = p.weights[:, None]
+    else:
+        w = np.asarray(weights, dtype=float)
+        W = np.broadcast_to(w, lead + (p.n_nodes,)).reshape(n_units, p.n_nodes).T
+    C = np.zeros((p.n_nodes, n_units)) if return_coverage else None
     if C is not None:
-        C[..., p.indicator_pos] = (~np.isnan(X)).astype(float)
-    for agg, kids, parents, A, parent_codes in p.steps:
-        V = S[..., kids]
-        wk = w_all[..., kids]
+        C[p.indicator_pos] = ~np.isnan(S[p.indicator_pos])
+    for agg, kids, parents, starts, parent_codes in p.steps:
+        V = S[kids]
         present = ~np.isnan(V)
         if agg != "arithmetic":
             bad = present & (V <= 0)
             if bad.any():
-                _raise_nonpositive(bad, V, kids, A, parent_codes, p.codes, agg, unit_label)
-        wp = np.where(present, wk, 0.0)
-        denom = wp @ A
-        total = np.broadcast_to(wk, V.shape) @ A
+                _raise_nonpositive(
+                    bad, V, kids, starts, parent_codes, p.codes, agg, unit_label, lead
+                )
+        wk = W[kids]
+
+        def wsum(M: np.ndarray, wk=wk, starts=starts) -> np.ndarray:
+            return np.add.reduceat(M * wk, starts, axis=0)
+
+        total = np.add.reduceat(wk, starts, axis=0)
+        denom = wsum(present)
         with np.errstate(invalid="ignore", divide="ignore"):
             if agg == "arithmetic":
-                num = np.where(present, V * wk, 0.0) @ A
-                out = num / denom
+                out = wsum(np.where(present, V, 0.0)) / denom
             elif agg == "geometric":
-                logs = np.log(np.where(present, V, 1.0))
-                out = np.exp((np.where(present, logs * wk, 0.0) @ A) / denom)
+                out = np.exp(wsum(np.log(np.where(present, V, 1.0))) / denom)
             else:
-                inv = np.where(present, wk / np.where(present, V, 1.0), 0.0) @ A
-                out = denom / inv
+                out = denom / wsum(np.where(present, 1.0 / np.where(present, V, 1.0), 0.0))
             cov = denom / total
         keep = (denom > 0) & (cov >= min_coverage - _TOL)
-        S[..., parents] = np.where(keep, out, np.nan)
+        S[parents] = np.where(keep, out, np.nan)
         if C is not None:
-            C[..., parents] = np.where(total > 0, cov, 0.0)
+            C[parents] = np.where(total > 0, cov, 0.0)
+    S_out = np.ascontiguousarray(S.T).reshape(lead + (p.n_nodes,))
     if return_coverage:
-        return S, C
-    return S
+        return S_out, np.ascontiguousarray(C.T).reshape(lead + (p.n_nodes,))
+    return S_out
 
 
-def _raise_nonpositive(bad, V, kids, A, parent_codes, codes, method, unit_label) -> None:
+def _raise_nonpositive(bad, V, kids, starts, parent_codes, codes, method, unit_label, lead) -> None:
     problems = []
-    idx = np.argwhere(bad)
-    for hit in idx[:20]:
-        lead, k = tuple(int(i) for i in hit[:-1]), int(hit[-1])
-        parent = parent_codes[int(np.argmax(A[k]))]
-        where = unit_label(lead) if unit_label is not None else f"unit {lead}"
-        value = float(V[tuple(hit)])
+    idx = np.argwhere(bad)  # rows: (child k, unit u) in the node-major layout
+    for k, u in idx[:20]:
+        unit = tuple(int(i) for i in np.unravel_index(int(u), lead)) if lead else ()
+        parent = parent_codes[int(np.searchsorted(starts, k, side="right")) - 1]
+        where = unit_label(unit) if unit_label is not None else f"unit {unit}"
+        value = float(V[k, u])
         problems.append(
             Problem(
                 None,

@@ -797,6 +797,10 @@ def _statistics(x: np.ndarray) -> dict[str, Any]:
         "n_assessors": int(n_assessors),
         "n_complete": int(complete.shape[0]),
     }
+    if n_items == 0:
+        nan = float("nan")
+        empty = dict.fromkeys(AGREEMENT_COLUMNS[3:-1], nan)
+        return {**row, **empty, "note": "no assessor scores"}
     values, reasons = _icc(x)
     row.update({key: values[key] for key in ICC_KEYS})
     notes += reasons
@@ -921,7 +925,7 @@ def agreement(
             rows.append({**dict(zip(columns, key, strict=True)), **stats})
     out = pd.DataFrame(rows, columns=[*columns, *AGREEMENT_COLUMNS])
     for col in columns:
-        out[col] = out[col].astype(scores[col].dtype) if len(out) else out[col]
+        out[col] = out[col].astype(scores[col].dtype)
     return out
 
 

@@ -13,7 +13,46 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["assign_bands", "band_of"]
+__all__ = ["assign_bands", "band_codes", "band_of"]
+
+
+def band_codes(
+    scores: np.ndarray | pd.Series,
+    codes: np.ndarray | pd.Series,
+    bands: pd.DataFrame | None,
+    root: str,
+    *,
+    column: str = "label",
+) -> tuple[np.ndarray, list[str]]:
+    """Band of each score as an index into a list of labels.
+
+    Returns ``(index, labels)``: ``labels[index[i]]`` is the band of score ``i``; the last
+    label is always "" (no band). Parameters as :func:`assign_bands`.
+    """
+    s = np.asarray(scores, dtype=float)
+    c = np.asarray(codes, dtype=object)
+    if bands is None or len(bands) == 0:
+        return np.zeros(s.shape, dtype=np.intp), [""]
+    b = bands.reset_index(drop=True).copy()
+    if "code" not in b.columns:
+        b["code"] = ""
+    b["code"] = b["code"].fillna("").astype(str).replace("", root)
+    labels = b[column] if column in b.columns else b["label"]
+    names = [str(v) if isinstance(v, str) else "" for v in labels] + [""]
+    none = len(names) - 1
+    out = np.full(s.shape, none, dtype=np.intp)
+    for code, group in b.groupby("code", sort=False):
+        rows = c == code
+        if not rows.any():
+            continue
+        top = float(group["upper"].max())
+        vals = s[rows]
+        idx = out[rows]
+        for k, lo, hi in zip(group.index, group["lower"], group["upper"], strict=True):
+            hit = (vals >= lo) & ((vals < hi) | ((hi == top) & (vals == hi)))
+            idx[hit & (idx == none)] = k
+        out[rows] = idx
+    return out, names
 
 
 def assign_bands(
@@ -39,29 +78,8 @@ def assign_bands(
     -------
     An object array of labels ("" where no band holds the score).
     """
-    s = np.asarray(scores, dtype=float)
-    c = np.asarray(codes, dtype=object)
-    out = np.full(s.shape, "", dtype=object)
-    if bands is None or len(bands) == 0:
-        return out
-    b = bands.copy()
-    if "code" not in b.columns:
-        b["code"] = ""
-    b["code"] = b["code"].fillna("").astype(str).replace("", root)
-    labels = b[column] if column in b.columns else b["label"]
-    b["_label"] = labels.fillna("").astype(str)
-    for code, group in b.groupby("code", sort=False):
-        rows = c == code
-        if not rows.any():
-            continue
-        top = float(group["upper"].max())
-        vals = s[rows]
-        lab = out[rows]
-        for lo, hi, label in zip(group["lower"], group["upper"], group["_label"], strict=True):
-            hit = (vals >= lo) & ((vals < hi) | ((hi == top) & (vals == hi)))
-            lab[hit & (lab == "")] = label
-        out[rows] = lab
-    return out
+    index, names = band_codes(scores, codes, bands, root, column=column)
+    return np.asarray(names, dtype=object)[index]
 
 
 def band_of(score: float, bands: pd.DataFrame, code: str, root: str) -> str:

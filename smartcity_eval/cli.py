@@ -43,7 +43,12 @@ def _parse_years(text: str | None) -> list[int]:
 def _load(args: argparse.Namespace, framework: str | None = None):
     from .dataset import load_dataset
 
-    return load_dataset(args.dataset, framework=framework)
+    ds = load_dataset(args.dataset, framework=framework)
+    if ds.warnings and args.command != "validate":
+        lang = getattr(args, "lang", None) or "en"
+        for warning in ds.warnings:
+            print(warning.format(lang), file=sys.stderr)
+    return ds
 
 
 # ----------------------------------------------------------------------------- validate
@@ -63,6 +68,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"{ds.path}: OK ({len(ds.frameworks)} framework(s), {n_obs} observations, "
         f"{len(ds.regions)} regions, years {', '.join(map(str, ds.years))})"
     )
+    for warning in ds.warnings:  # suspicious but usable (e.g. two very similar region names)
+        print(warning.format(args.lang or "en"))
     return EXIT_OK
 
 
@@ -83,15 +90,24 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
         nargs=2,
         type=float,
         metavar=("LO", "HI"),
-        help="minmax output range (default 0 100)",
+        help="output range of minmax, goalposts, rank and target (default 0 100)",
     )
     p.add_argument(
         "--aggregate",
-        help="arithmetic, geometric or harmonic; per level as 1=arithmetic,2=geometric",
+        help="arithmetic, geometric or harmonic (default arithmetic); per level or node as "
+        "LEVEL=method or CODE=method, comma-separated, LEVEL being the depth of the aggregate "
+        "(0 = the index), e.g. 0=geometric,GOV=harmonic",
     )
     p.add_argument("--scope", choices=["year", "all"])
     p.add_argument("--min-coverage", type=float, dest="min_coverage")
-    p.add_argument("--impute", choices=["mean", "median", "group_mean", "last", "interpolate"])
+    p.add_argument(
+        "--impute",
+        choices=["mean", "median", "group_mean", "last", "interpolate"],
+        help="fill missing indicator values (flagged 'imputed'); group_mean needs --groups",
+    )
+    p.add_argument(
+        "--groups", metavar="CSV", help="peer groups for --impute group_mean: columns region, group"
+    )
     p.add_argument(
         "--outliers", action="store_true", default=None, help="treat outliers as COINr does"
     )
@@ -111,6 +127,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
         for k in ("normalise", "range", "aggregate", "scope", "min_coverage", "impute", "outliers")
         if getattr(args, k) is not None
     }
+    if args.groups:
+        from .tables import read_table
+
+        groups = read_table(args.groups, required=["region", "group"], name="groups")
+        options["groups"] = dict(zip(groups["region"], groups["group"], strict=True))
     table = score_dataset(ds, framework=args.framework, **options)
     columns = [
         c
@@ -183,10 +204,199 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------- reproduce
+def _add_reproduce(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "reproduce",
+        help="recompute every published value and compare",
+        description="Recompute every value of published.csv from the dataset's inputs (item "
+        "scores: observations, or the assessors' consensus where observations lack them; "
+        "else the published parts, e.g. a final index from its published components) and "
+        "compare within a tolerance. Columns region, year, code, computed, published, "
+        "difference, tolerance, status (match, mismatch, not_computable), note, framework, "
+        "basis. Exit code 1 when a value does not match.",
+    )
+    p.add_argument("dataset", help="dataset folder, or the name of one under data/")
+    p.add_argument(
+        "--tolerance",
+        default="auto",
+        help="'auto' (default): half a unit of the published value's last digit plus the "
+        "propagated rounding of published inputs; or an absolute tolerance such as 0.01",
+    )
+    p.add_argument(
+        "--consensus",
+        choices=["mean", "median", "majority"],
+        help="consensus of the assessors' scores for items without an observation "
+        "(default: the dataset's [methods] consensus, else mean)",
+    )
+    p.add_argument("--out", help="output CSV (default: standard output)")
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from .outputs import write_csv
+    from .reproduce import (
+        check_consensus,
+        consensus_method,
+        consensus_summary,
+        parse_tolerance,
+        reproduce,
+        summary,
+    )
+    from .validation import Problem
+
+    try:
+        tolerance = parse_tolerance(args.tolerance)
+    except ValueError as err:
+        raise UsageError(f"--tolerance: {err}") from None
+    ds = _load(args)
+    lang = args.lang or ds.lang
+    if ds.published.empty:
+        raise DataError(
+            Problem(
+                str(ds.path),
+                None,
+                None,
+                "the dataset has no published values (published.csv is absent or empty)",
+                "add published.csv with region, year, code, score",
+                "dataset tidak punya nilai terbitan (published.csv tidak ada atau kosong)",
+            )
+        )
+    table = reproduce(
+        ds, tolerance="auto" if tolerance is None else tolerance, consensus=args.consensus
+    )
+    write_csv(table, args.out)
+    print(summary(table, lang), file=sys.stderr)
+    if not ds.assessments.empty and ds.observations["value"].notna().any():
+        method = consensus_method(ds, args.consensus)
+        print(consensus_summary(check_consensus(ds, method), method, lang), file=sys.stderr)
+    return EXIT_FOUND if (table["status"] == "mismatch").any() else EXIT_OK
+
+
+# ----------------------------------------------------------------------------- gaps
+_GAP_CHOICES = (
+    "targets",
+    "trajectory",
+    "change",
+    "drivers",
+    "peers",
+    "strengths",
+    "self",
+    "priorities",
+)
+_GAP_ALL = ("targets", "trajectory", "change", "peers", "strengths", "self", "priorities")
+
+
+def _add_gaps(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "gaps",
+        help="gap analysis: targets, trajectory, change, peers, strengths, self-assessment, "
+        "priorities",
+        description="Gap analysis of one region (or all) in one evaluation year: gap to the "
+        "masterplan targets, trajectory to the final target, change since the previous "
+        "evaluation and its drivers, position among peers, strengths and weaknesses, "
+        "self-assessment vs verified scores, and the items to improve first. Without --out: "
+        "a readable table; with --out FILE (or - for standard output): tidy CSV whose "
+        "columns are documented in docs/columns.md.",
+    )
+    p.add_argument("dataset", help="dataset folder, or the name of one under data/")
+    p.add_argument("--region", help="the region to analyse (default: all regions)")
+    p.add_argument("--year", type=int, help="evaluation year (default: the latest)")
+    p.add_argument(
+        "--what",
+        default="all",
+        help="comma-separated analyses: targets, trajectory, change, drivers, peers, "
+        "strengths, self, priorities, or all (default; every one but drivers)",
+    )
+    p.add_argument(
+        "--framework", help="analyse another tree (a name under data/frameworks, or a path)"
+    )
+    p.add_argument(
+        "--index-framework",
+        dest="index_framework",
+        help="the tree whose index the priorities raise (e.g. kominfo_components for the "
+        "Kominfo final index; default: the analysed tree)",
+    )
+    p.add_argument(
+        "--peers", help="comma-separated regions to compare with (default: every region)"
+    )
+    p.add_argument(
+        "--top", type=int, default=5, help="strengths, weaknesses and priorities listed (5)"
+    )
+    p.add_argument(
+        "--verified",
+        choices=["observations", "consensus"],
+        default="observations",
+        help="verified item scores: the observations (default) or the assessors' consensus",
+    )
+    p.add_argument(
+        "--depth",
+        type=int,
+        help="deepest node level shown in the per-node tables (change, drivers, peers, self; "
+        "0 = index). Default: 2 in the readable table, every level in the CSV",
+    )
+    p.add_argument("--out", help="output CSV; '-' for standard output (default: readable table)")
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from .gaps import PER_NODE, combine, dataset_scores, gap_report, render_text
+    from .outputs import write_csv
+
+    what = _parse_list(args.what) or ["all"]
+    unknown = [w for w in what if w not in (*_GAP_CHOICES, "all")]
+    if unknown:
+        raise UsageError(
+            f"--what: unknown analysis '{unknown[0]}'; use {', '.join(_GAP_CHOICES)} or all"
+        )
+    if "all" in what:
+        what = list(_GAP_ALL)
+    if args.top is not None and args.top < 1:
+        raise UsageError("--top must be at least 1")
+    ds = _load(args)
+    lang = args.lang or ds.lang
+    scores = dataset_scores(ds, args.framework)
+    year = args.year if args.year is not None else int(scores["year"].max())
+    tables = gap_report(
+        ds,
+        scores=scores,
+        region=args.region,
+        year=year,
+        framework=args.framework,
+        index_framework=args.index_framework,
+        peers=_parse_list(args.peers) or None,
+        top=args.top,
+        verified=args.verified,
+    )
+    if args.depth is not None:
+        from .gaps import _pick_framework
+
+        fw = _pick_framework(ds, args.framework)
+        for key in PER_NODE:
+            table = tables[key]
+            depth = table["code"].map(fw.nodes["depth"])
+            tables[key] = table.loc[depth.isna() | (depth <= args.depth)]
+    if args.out is not None:
+        write_csv(combine(tables, what), args.out)
+        return EXIT_OK
+    frameworks = [ds.framework, *ds.frameworks.values()]
+    if args.framework is not None:
+        from .gaps import _pick_framework
+
+        frameworks.insert(0, _pick_framework(ds, args.framework))
+    who = args.region or ("semua daerah" if lang == "id" else "all regions")
+    title = f"{ds.title}: {who}, {year}"
+    if ds.illustrative:
+        title += " [ILUSTRATIF]" if lang == "id" else " [ILLUSTRATIVE DATA]"
+    depth = args.depth if args.depth is not None else 2
+    sys.stdout.write(render_text(tables, what, frameworks, lang=lang, depth=depth, title=title))
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": (_add_validate, _cmd_validate),
     "score": (_add_score, _cmd_score),
+    "reproduce": (_add_reproduce, _cmd_reproduce),
     "agreement": (_add_agreement, _cmd_agreement),
+    "gaps": (_add_gaps, _cmd_gaps),
 }
 
 
@@ -250,6 +460,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as err:  # e.g. --out in a folder that cannot be written
+        if args.debug:
+            raise
+        where = f": {err.filename}" if err.filename else ""
+        print(f"smartcity-eval {args.command}: {err.strerror or err}{where}", file=sys.stderr)
+        return EXIT_INPUT
 
 
 def _entry() -> None:  # pragma: no cover

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .tables import ROW, find_table, parse_numbers, read_table
-from .validation import DataError, Problem, did_you_mean
+from .validation import DataError, Problem, did_you_mean, did_you_mean_id
 
 __all__ = ["Framework", "load_framework", "load_bands", "framework_dir", "DATA_DIR"]
 
@@ -170,6 +170,7 @@ def framework_dir(name_or_path: str | Path, data_dir: Path | None = None) -> Pat
             "no such framework",
             did_you_mean(name_or_path, known) if known else "",
             "kerangka tidak ditemukan",
+            did_you_mean_id(name_or_path, known) if known else "",
         )
     )
 
@@ -195,12 +196,19 @@ def load_framework(name_or_path: str | Path, data_dir: Path | None = None) -> Fr
                     "framework.csv is missing",
                     "add framework.csv (code, parent, name, weight, ...)",
                     "framework.csv tidak ada",
+                    "tambahkan framework.csv (code, parent, name, weight, ...)",
                 )
             )
+    problems: list[Problem] = []
     raw = read_table(
-        path, required=FRAMEWORK_COLUMNS, optional=FRAMEWORK_OPTIONAL, name="framework"
+        path,
+        required=FRAMEWORK_COLUMNS,
+        optional=FRAMEWORK_OPTIONAL,
+        name="framework",
+        problems=problems,
     )
-    nodes, problems = _check_nodes(raw)
+    nodes, node_problems = _check_nodes(raw)
+    problems.extend(node_problems)
     bands_path = find_table(folder, "bands")
     bands = pd.DataFrame(columns=["label", "label_id", "lower", "upper", "code"])
     if bands_path is not None:
@@ -224,6 +232,8 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 None,
                 "the framework has no nodes",
                 "add one row per node: the index, pillars, elements, indicators",
+                "kerangka tidak punya simpul",
+                "tambahkan satu baris per simpul: indeks, pilar, elemen, indikator",
             )
         )
         return pd.DataFrame(), problems
@@ -232,7 +242,15 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     for code, row in zip(raw["code"], raw[ROW], strict=True):
         if code == "":
             problems.append(
-                Problem(file, int(row), "code", "the code is empty", "give every node a code")
+                Problem(
+                    file,
+                    int(row),
+                    "code",
+                    "the code is empty",
+                    "give every node a code (letters, digits, '.', '_' or '-')",
+                    "kode kosong",
+                    "beri setiap simpul sebuah kode (huruf, angka, '.', '_' atau '-')",
+                )
             )
         elif not _CODE.match(code):
             problems.append(
@@ -242,6 +260,8 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     "code",
                     f"code '{code}' has characters other than letters, digits, '.', '_' or '-'",
                     "use codes like GOV.SRV.01",
+                    f"kode '{code}' berisi karakter selain huruf, angka, '.', '_' atau '-'",
+                    "gunakan kode seperti GOV.SRV.01",
                 )
             )
         if code in first_row:
@@ -250,9 +270,10 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     file,
                     int(row),
                     "code",
-                    f"code '{code}' is used twice (also on row {first_row[code]})",
-                    "give every node its own code",
-                    f"kode '{code}' dipakai dua kali",
+                    f"code '{code}' is used twice: rows {first_row[code]} and {int(row)}",
+                    "give every node its own code (rename or delete one of the rows)",
+                    f"kode '{code}' dipakai dua kali: baris {first_row[code]} dan {int(row)}",
+                    "beri setiap simpul kodenya sendiri (ganti nama atau hapus salah satu baris)",
                 )
             )
         else:
@@ -267,7 +288,8 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 "parent",
                 "no root: every node has a parent",
                 "leave 'parent' empty on exactly one row (the index)",
-                "tidak ada akar",
+                "tidak ada akar: setiap simpul punya induk",
+                "kosongkan 'parent' pada tepat satu baris (indeks)",
             )
         )
     elif len(roots) > 1:
@@ -280,8 +302,9 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 int(roots[ROW].iloc[1]),
                 "parent",
                 f"more than one root: {listed}",
-                "leave 'parent' empty on exactly one row and give the others a parent",
-                f"lebih dari satu akar: {listed}",
+                "leave 'parent' empty on exactly one row (the index) and give the others a parent",
+                f"lebih dari satu akar: {listed.replace('(row', '(baris')}",
+                "kosongkan 'parent' pada tepat satu baris (indeks) dan beri induk pada yang lain",
             )
         )
     for code, parent, row in zip(raw["code"], raw["parent"], raw[ROW], strict=True):
@@ -293,7 +316,8 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     "parent",
                     f"parent '{parent}' of '{code}' does not exist",
                     did_you_mean(parent, sorted(codes)),
-                    f"induk '{parent}' tidak ada",
+                    f"induk '{parent}' dari '{code}' tidak ada",
+                    did_you_mean_id(parent, sorted(codes)),
                 )
             )
         if parent and parent == code:
@@ -304,6 +328,8 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     "parent",
                     f"'{code}' is its own parent",
                     "name another node as parent",
+                    f"'{code}' menjadi induk dirinya sendiri",
+                    "tulis simpul lain sebagai induk",
                 )
             )
     # cycles: follow parents
@@ -325,14 +351,17 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                             rows.get(key),
                             "parent",
                             f"the tree has a cycle: {path}",
-                            "make every chain of parents end at the root",
+                            "make every chain of parents end at the root (the row with an "
+                            "empty parent)",
                             f"pohon memiliki siklus: {path}",
+                            "pastikan setiap rantai induk berakhir di akar (baris dengan "
+                            "parent kosong)",
                         )
                     )
                 break
             seen.append(p)
             p = parent_of.get(p, "")
-    weight = parse_numbers(raw, "weight", problems, what="a weight")
+    weight = parse_numbers(raw, "weight", problems, what="a weight", what_id="bobot")
     for w, row in zip(weight, raw[ROW], strict=True):
         if not math.isnan(w) and w < 0:
             problems.append(
@@ -341,12 +370,13 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     int(row),
                     "weight",
                     f"weight {w:g} is negative",
-                    "weights must be >= 0",
+                    "weights must be 0 or more (they are relative to the siblings)",
                     f"bobot {w:g} negatif",
+                    "bobot harus 0 atau lebih (relatif terhadap saudaranya)",
                 )
             )
     weight = weight.fillna(1.0)
-    direction = parse_numbers(raw, "direction", problems, what="1 or -1")
+    direction = parse_numbers(raw, "direction", problems, what="1 or -1", what_id="1 atau -1")
     for d, row in zip(direction, raw[ROW], strict=True):
         if not math.isnan(d) and d not in (1.0, -1.0):
             problems.append(
@@ -357,6 +387,7 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     f"direction {d:g} is not 1 or -1",
                     "use 1 (higher is better) or -1 (lower is better)",
                     f"arah {d:g} bukan 1 atau -1",
+                    "gunakan 1 (lebih tinggi lebih baik) atau -1 (lebih rendah lebih baik)",
                 )
             )
     direction = direction.where(direction.isin([1.0, -1.0]), 1.0)
@@ -370,8 +401,9 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     int(row),
                     "lower",
                     f"lower {lo:g} is not below upper {hi:g}",
-                    "set lower < upper",
+                    "make lower smaller than upper (e.g. lower 1, upper 5 for levels 1-5)",
                     f"batas bawah {lo:g} tidak lebih kecil dari batas atas {hi:g}",
+                    "buat lower lebih kecil dari upper (mis. lower 1, upper 5 untuk level 1-5)",
                 )
             )
     target = parse_numbers(raw, "target", problems, what="a number")
@@ -391,23 +423,27 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
         index=pd.Index(raw["code"].astype(str).to_numpy(), name="code"),
     )
     nodes = nodes[~nodes.index.duplicated()]
-    if problems:
-        return nodes, problems
-    # all-zero sibling weights
-    sums = nodes.groupby("parent")["weight"].sum()
-    for parent, total in sums.items():
-        if parent and total <= 0:
+    # all-zero sibling weights (negative ones are reported above)
+    sums = nodes.groupby("parent")["weight"].agg(["sum", "min"])
+    for parent, (total, smallest) in sums.iterrows():
+        if parent and total <= 0 and smallest >= 0:
             kids = nodes.index[nodes["parent"] == parent]
+            rows = ", ".join(str(int(r)) for r in nodes.loc[kids, "_row"])
             problems.append(
                 Problem(
                     file,
                     int(nodes.at[kids[0], "_row"]),
                     "weight",
-                    f"all weights of the children of '{parent}' are zero",
+                    f"all weights of the children of '{parent}' are zero (rows {rows}), so "
+                    f"'{parent}' cannot be computed",
                     "give at least one child a positive weight",
-                    f"semua bobot anak dari '{parent}' nol",
+                    f"semua bobot anak dari '{parent}' nol (baris {rows}), sehingga '{parent}' "
+                    "tidak dapat dihitung",
+                    "beri setidaknya satu anak bobot positif",
                 )
             )
+    if problems:
+        return nodes, problems
     has_child = set(nodes["parent"]) - {""}
     nodes["is_leaf"] = ~nodes.index.isin(list(has_child))
     depth = {}
@@ -424,9 +460,11 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
 def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read ``bands.csv``: label, lower, upper (+ label_id, code). Checks lower < upper and
     that bands of one code do not overlap. Returns a frame sorted by code and lower."""
-    raw = read_table(path, required=BAND_COLUMNS, optional=BAND_OPTIONAL, name="bands")
-    file = raw.attrs["file"]
     problems: list[Problem] = []
+    raw = read_table(
+        path, required=BAND_COLUMNS, optional=BAND_OPTIONAL, name="bands", problems=problems
+    )
+    file = raw.attrs["file"]
     lower = parse_numbers(raw, "lower", problems)
     upper = parse_numbers(raw, "upper", problems)
     for lo, hi, row in zip(lower, upper, raw[ROW], strict=True):
@@ -436,8 +474,10 @@ def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFr
                     file,
                     int(row),
                     "lower" if np.isnan(lo) else "upper",
-                    "band bounds must both be given",
-                    "write the lower and upper bound",
+                    "a band needs both a lower and an upper bound",
+                    "write the lower and the upper bound of the band",
+                    "pita predikat memerlukan batas bawah dan batas atas",
+                    "tulis batas bawah dan batas atas pita",
                 )
             )
         elif lo >= hi:
@@ -447,7 +487,9 @@ def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFr
                     int(row),
                     "lower",
                     f"lower {lo:g} is not below upper {hi:g}",
-                    "set lower < upper",
+                    "make lower smaller than upper",
+                    f"batas bawah {lo:g} tidak lebih kecil dari batas atas {hi:g}",
+                    "buat lower lebih kecil dari upper",
                 )
             )
     if nodes is not None:
@@ -460,6 +502,8 @@ def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFr
                         "code",
                         f"unknown node '{code}'",
                         did_you_mean(code, list(nodes.index)),
+                        f"simpul '{code}' tidak dikenal",
+                        did_you_mean_id(code, list(nodes.index)),
                     )
                 )
     bands = pd.DataFrame(
@@ -484,6 +528,8 @@ def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFr
                             "lower",
                             f"band overlaps the band on row {prev_row}",
                             "make each band start where the previous one ends",
+                            f"pita tumpang tindih dengan pita di baris {prev_row}",
+                            "mulai setiap pita tepat di akhir pita sebelumnya",
                         )
                     )
                 prev_hi, prev_row = hi, row

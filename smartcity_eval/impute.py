@@ -27,12 +27,14 @@ import numpy as np
 
 from .validation import DataError, Problem
 
-__all__ = ["METHODS", "impute_cube", "impute_vector"]
+__all__ = ["METHODS", "impute_cube", "impute_vector", "groups_array"]
 
 METHODS = ("mean", "median", "group_mean", "last", "interpolate")
 
 
-def impute_vector(x: np.ndarray, method: str = "mean", groups: Sequence | None = None) -> np.ndarray:
+def impute_vector(
+    x: np.ndarray, method: str = "mean", groups: Sequence | None = None
+) -> np.ndarray:
     """Impute one vector of values of one indicator within one scope (COINr ``i_mean``,
     ``i_median``, ``i_mean_grp``). ``groups`` (same length, None = no group) for group_mean."""
     x = np.asarray(x, dtype=float).copy()
@@ -114,7 +116,8 @@ def impute_cube(
                     None,
                     "groups",
                     "group_mean imputation needs peer groups",
-                    "pass groups={region: group}",
+                    "give each region a group (score(..., groups={region: group}), "
+                    "or --groups FILE with columns region, group)",
                 )
             )
         g = np.asarray([None if v is None or v != v else str(v) for v in groups], dtype=object)

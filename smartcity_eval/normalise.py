@@ -275,7 +275,13 @@ def normalise(
         for y in np.unique(years):
             rows = years == y
             out[rows] = normalise_array(
-                X[rows], method, direction=d, lower=L, upper=U, target=T, range=range,
+                X[rows],
+                method,
+                direction=d,
+                lower=L,
+                upper=U,
+                target=T,
+                range=range,
                 names=codes,
             )
     else:

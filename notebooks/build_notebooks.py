@@ -1,0 +1,362 @@
+"""Write the notebooks of this folder from their source below (run after editing this file).
+
+    python notebooks/build_notebooks.py          # rewrites the three notebooks
+    python notebooks/build_notebooks.py --check  # exit 1 if a notebook differs from its source
+
+The notebooks are generated so that they are reviewable as plain Python in this file and
+byte-for-byte reproducible. Each has a kernelspec (python3) and one cell tagged
+``parameters`` (papermill's convention); their code cells only call the public API of
+``smartcity_eval`` and display results: no formulas, no loops, no definitions (the logic is
+in the library, where it is tested).
+
+* annual_report.ipynb: the evaluation report of one region and year (what
+  ``smartcity-eval reports`` executes for every region and year). Only code cells, so that
+  the HTML page (rendered without code cells) holds nothing but the report, in the
+  language of ``lang``.
+* explore.ipynb: a guided tour of the library for an analyst, on the default data.
+* reproduce_findings.ipynb: reproduction of the published results and assessor agreement
+  for a dataset and year.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+LANGUAGE_INFO = {"name": "python", "pygments_lexer": "ipython3"}
+
+
+def code(source: str, *tags: str) -> nbformat.NotebookNode:
+    return new_code_cell(source.strip("\n"), metadata={"tags": list(tags)})
+
+
+def md(source: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(source.strip("\n"), metadata={"tags": []})
+
+
+def notebook(cells: list, title: str) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+    nb.metadata["title"] = title
+    for i, cell in enumerate(nb.cells):  # stable ids: reproducible files, readable diffs
+        cell["id"] = f"cell-{i:02d}"
+    return nb
+
+
+# ----------------------------------------------------------------------------- annual report
+ANNUAL_PARAMETERS = '''
+# Parameters (papermill injects the values of a batch after this cell).
+dataset = "kutai_timur"  # a dataset folder, or the name of one under data/
+region = "Kabupaten Kutai Timur"
+year = 2023
+lang = None  # "id" or "en"; None = the dataset's language
+# method options; None = the dataset's [methods]
+normalise = None
+aggregate = None
+scope = None
+min_coverage = None
+impute = None
+outliers = None
+consensus = None
+cache = None  # the batch cache written by `smartcity-eval reports` (optional)
+'''
+
+
+def annual_report() -> nbformat.NotebookNode:
+    cells = [
+        code(ANNUAL_PARAMETERS, "parameters"),
+        code(
+            '''
+from smartcity_eval.reports import sections
+from smartcity_eval.reports.content import report_data
+
+report = report_data(
+    dataset,
+    region,
+    year,
+    lang,
+    cache=cache,
+    normalise=normalise,
+    aggregate=aggregate,
+    scope=scope,
+    min_coverage=min_coverage,
+    impute=impute,
+    outliers=outliers,
+    consensus=consensus,
+)
+'''
+        ),
+        code("sections.header(report)"),
+        code("sections.headline(report)"),
+        code("sections.profile(report)"),
+        code("sections.elements(report)"),
+        code("sections.gaps(report)"),
+        code("sections.trajectory(report)"),
+        code("sections.change(report)"),
+        code("sections.strengths(report)"),
+        code("sections.self_assessment(report)"),
+        code("sections.priorities(report)"),
+        code("sections.agreement(report)"),
+        code("sections.coverage(report)"),
+        code("sections.robustness(report)"),
+        code("sections.provenance(report)"),
+    ]
+    return notebook(cells, "Smart-city evaluation report")
+
+
+# ----------------------------------------------------------------------------- explore
+def explore() -> nbformat.NotebookNode:
+    cells = [
+        md(
+            """
+# A guided tour of `smartcity_eval`
+
+This notebook walks through the library on the default dataset, `data/kutai_timur`
+(**illustrative data** for the ten regencies and cities of Kalimantan Timur, 2021-2024; see
+its README). Every step is one call of the public API; change the parameters below and run
+all cells again.
+"""
+        ),
+        code(
+            '''
+dataset_name = "kutai_timur"
+region = "Kabupaten Kutai Timur"
+year = 2023
+lang = "en"
+''',
+            "parameters",
+        ),
+        md(
+            """
+## 1. Load and check a dataset
+`load_dataset` reads `dataset.toml`, the framework and every table, checks them all
+and raises one `DataError` listing every problem (file, row, column) if anything is wrong.
+"""
+        ),
+        code(
+            '''
+from smartcity_eval import load_dataset
+
+ds = load_dataset(dataset_name)
+ds.title, ds.regions, ds.years, list(ds.frameworks)
+'''
+        ),
+        md(
+            """
+## 2. The framework: an indicator tree
+Pillars, elements and items (Kominfo's six smart-city dimensions, three elements each).
+The effective weight of a node is its share of the index.
+"""
+        ),
+        code(
+            '''
+from smartcity_eval.scoring import effective_weights
+
+ds.framework.table().head(12)
+'''
+        ),
+        code("effective_weights(ds.framework).query('level <= 1')"),
+        md(
+            """
+## 3. Scores of every node, region and year
+The dataset's `[methods]` say: no normalisation (the Kominfo index keeps the 1-5
+maturity levels), arithmetic means. Ranks are within each year (1 = best).
+"""
+        ),
+        code(
+            '''
+from smartcity_eval.scoring import score_dataset
+
+scores = score_dataset(ds)
+scores.query("code == @ds.framework.root and year == @year").sort_values("rank")
+'''
+        ),
+        md(
+            """
+The same data scored against the Kominfo evaluation components (final index = 0.1
+baseline + 0.2 output + 0.3 outcome + 0.2 impact + 0.2 quick wins) and against SPBE:
+"""
+        ),
+        code(
+            '''
+components = score_dataset(ds, framework="kominfo_components")
+components.query("level == 0 and region == @region")
+'''
+        ),
+        md("## 4. Gap analysis for one region: targets, trajectory, change, peers, priorities"),
+        code(
+            '''
+from smartcity_eval.gaps import gap_report
+
+gaps = gap_report(ds, region, year, scores=scores)
+list(gaps)
+'''
+        ),
+        code("gaps['targets']"),
+        code("gaps['trajectory']"),
+        code("gaps['priorities']"),
+        md("## 5. Self-assessment against the assessors, and assessor agreement"),
+        code("gaps['self'].query('level <= 1')"),
+        code(
+            '''
+from smartcity_eval.agreement import agreement
+
+agreement(ds.assessments, by=("region", "year")).query("year == @year")
+'''
+        ),
+        md(
+            """
+## 6. Figures
+The figures of the annual report are plain functions of `smartcity_eval.plots`; the
+report's tables come from `smartcity_eval.reports.content.report_data`.
+"""
+        ),
+        code(
+            '''
+from smartcity_eval import plots
+from smartcity_eval.reports.content import report_data
+
+report = report_data(ds, region, year, lang)
+profile = report["profile"]
+plots.radar(
+    profile["label"],
+    profile["score"],
+    peer=profile["peer_median"],
+    target=profile["target"],
+    lo=1,
+    hi=5,
+    title=f"{region} {year}: pillar profile",
+    value_label="Score (level 1-5)",
+    axis_label="Pillar",
+    names={"region": region, "peer": "peer median", "target": "target"},
+)
+'''
+        ),
+        code(
+            '''
+plots.heatmap(
+    report["elements"],
+    title=f"{region}: element scores",
+    xlabel="Year",
+    ylabel="Element",
+    colorbar_label="Score (level 1-5)",
+    vmin=1,
+    vmax=5,
+)
+'''
+        ),
+        md(
+            """
+## 7. Whole reports
+`smartcity-eval reports data/kutai_timur --out reports/` executes
+`notebooks/annual_report.ipynb` for every region and year and writes an HTML page per
+report, an index page and a manifest. From Python: `smartcity_eval.reports.run_reports`.
+"""
+        ),
+    ]
+    return notebook(cells, "A guided tour of smartcity_eval")
+
+
+# ----------------------------------------------------------------------------- reproduce
+def reproduce_findings() -> nbformat.NotebookNode:
+    cells = [
+        md(
+            """
+# Reproducing the published results
+
+Recomputes every published value of a dataset (`published.csv`) from its item scores and
+compares them within the tolerance that the published precision implies; then measures
+how far the assessors agreed. Parameters: the dataset, the year (None = every year) and the
+language of the summaries.
+"""
+        ),
+        code(
+            '''
+dataset_name = "kutai_timur"
+year = 2023
+lang = "en"
+''',
+            "parameters",
+        ),
+        code(
+            '''
+from smartcity_eval import load_dataset
+from smartcity_eval.agreement import agreement, item_disagreement
+from smartcity_eval.reproduce import reproduce, summary
+
+ds = load_dataset(dataset_name)
+table = reproduce(ds, tolerance="auto")
+print(summary(table, lang))
+'''
+        ),
+        md("## Every published value of the year, recomputed"),
+        code("table.query('year == @year') if year is not None else table"),
+        md("## Status by code"),
+        code(
+            '''
+table.groupby(["code", "status"]).size().unstack(fill_value=0)
+'''
+        ),
+        md(
+            """
+## Assessor agreement per region
+Krippendorff's alpha (ordinal) suits maturity levels; ICC(2,k) is the reliability of the
+assessors' mean score.
+"""
+        ),
+        code(
+            '''
+agreement(ds.assessments, by=("region", "year")).query("year == @year")[
+    ["region", "n_items", "n_assessors", "alpha_ordinal", "icc2", "icc2k", "exact_agreement"]
+]
+'''
+        ),
+        md("## The items the assessors disagreed on most"),
+        code("item_disagreement(ds.assessments.query('year == @year'), top=10)"),
+    ]
+    return notebook(cells, "Reproduction of the published results")
+
+
+NOTEBOOKS = {
+    "annual_report.ipynb": annual_report,
+    "explore.ipynb": explore,
+    "reproduce_findings.ipynb": reproduce_findings,
+}
+
+
+def build() -> dict[str, str]:
+    """The text of every notebook, by file name."""
+    return {name: nbformat.writes(make(), version=4) + "\n" for name, make in NOTEBOOKS.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check the notebooks are current")
+    parser.add_argument("--out", type=Path, default=HERE, help="folder to write to")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, text in build().items():
+        path = args.out / name
+        if args.check:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+            continue
+        nbformat.validate(nbformat.reads(text, as_version=4))
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path}")
+    if stale:
+        print("out of date (run python notebooks/build_notebooks.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,681 @@
+"""Figures of the evaluation reports (matplotlib).
+
+Every function takes tidy data and the words to print (titles, axis labels with units:
+the caller chooses the language, see :mod:`smartcity_eval.labels`) and returns a
+``matplotlib.figure.Figure``; none of them shows or saves it. Every figure has a title and
+labelled axes with units. :func:`figure_png` turns a figure into PNG bytes, and
+:func:`style_band_table` colours a table by achievement band (a pandas ``Styler``).
+
+Visual conventions, the same in every figure: the region in blue, its peers in grey,
+targets in orange (dashed), achievement bands from green (achieved) to red (far), in the
+U4SSC order of :data:`smartcity_eval.gaps.ACHIEVEMENT_BANDS`.
+
+References
+----------
+Tufte, E. R. (2001). *The Visual Display of Quantitative Information*, 2nd ed. (small
+multiples, data-ink). OECD/JRC (2008). *Handbook on Constructing Composite Indicators*,
+step 10, "visualisation of the results" (profiles, rank intervals from the uncertainty
+analysis).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.patches
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = [
+    "REGION",
+    "PEERS",
+    "TARGET",
+    "BAND_COLOURS",
+    "BAND_TEXT",
+    "STATUS_COLOURS",
+    "radar",
+    "heatmap",
+    "trajectory",
+    "paired_bars",
+    "achievement_bars",
+    "rank_intervals",
+    "histogram",
+    "rank_uncertainty",
+    "sensitivity_bars",
+    "figure_png",
+    "band_colour",
+    "style_band_table",
+]
+
+REGION = "#1f5fa8"
+PEERS = "#8a8f98"
+TARGET = "#e07b00"
+#: Background colour of each achievement band (keys: the English band names of gaps.py).
+BAND_COLOURS: dict[str, str] = {
+    "achieved": "#cfe8d2",
+    "near": "#e8f2c4",
+    "midway": "#fbe3b0",
+    "far": "#f6c7c1",
+}
+#: Strong colour of each band (bars, text).
+BAND_TEXT: dict[str, str] = {
+    "achieved": "#2e7d32",
+    "near": "#7a9a12",
+    "midway": "#d08a00",
+    "far": "#c0392b",
+}
+#: Colour of each trajectory status (keys: gaps.TRAJECTORY_STATUS).
+STATUS_COLOURS: dict[str, str] = {
+    "on track": "#2e7d32",
+    "at risk": "#d08a00",
+    "off track": "#c0392b",
+    "insufficient data": "#8a8f98",
+}
+_DPI = 100
+
+
+def _new(width: float, height: float, **kwargs: Any) -> tuple[Figure, Any]:
+    fig = plt.figure(figsize=(width, height), dpi=_DPI)
+    ax = fig.add_subplot(111, **kwargs)
+    return fig, ax
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def radar(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    peer: Sequence[float] | None = None,
+    target: Sequence[float] | None = None,
+    lo: float = 0.0,
+    hi: float = 5.0,
+    title: str,
+    value_label: str,
+    axis_label: str = "",
+    names: Mapping[str, str] | None = None,
+) -> Figure:
+    """A radar (spider) chart of one region's profile over a few nodes (e.g. six pillars).
+
+    Parameters
+    ----------
+    labels : one label per spoke, in order.
+    values : the region's scores (NaN = missing: the spoke is drawn at ``lo``, marked).
+    peer, target : optional second and third profiles (peer median, masterplan target);
+        NaN entries are left out of the target line.
+    lo, hi : radial limits, in the unit of the scores.
+    title : figure title; value_label : the radial axis label with its unit
+        (e.g. "Score (level 1-5)"); axis_label : the label of the spokes (e.g. "Pillar").
+    names : legend names ``{"region": ..., "peer": ..., "target": ...}``.
+    """
+    n = len(labels)
+    if n < 3:
+        raise ValueError("a radar chart needs at least three spokes")
+    names = dict(names or {})
+    angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    closed = np.concatenate([angles, angles[:1]])
+    fig, ax = _new(7.2, 6.4, projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_ylim(lo, hi)
+
+    def ring(data: Sequence[float]) -> np.ndarray:
+        arr = np.asarray(data, dtype=float)
+        return np.concatenate([arr, arr[:1]])
+
+    vals = np.asarray(values, dtype=float)
+    shown = np.where(np.isnan(vals), lo, vals)
+    ax.plot(closed, ring(shown), color=REGION, linewidth=2.2, label=names.get("region", "region"))
+    ax.fill(closed, ring(shown), color=REGION, alpha=0.18)
+    ax.scatter(angles, shown, color=REGION, s=22, zorder=3)
+    if peer is not None:
+        p = np.asarray(peer, dtype=float)
+        ax.plot(closed, ring(p), color=PEERS, linewidth=1.6, label=names.get("peer", "peer median"))
+    if target is not None:
+        tg = np.asarray(target, dtype=float)
+        if np.isfinite(tg).any():
+            if np.isfinite(tg).all():
+                ax.plot(
+                    closed,
+                    ring(tg),
+                    color=TARGET,
+                    linewidth=1.8,
+                    linestyle="--",
+                    label=names.get("target", "target"),
+                )
+            else:
+                ok = np.isfinite(tg)
+                ax.scatter(
+                    angles[ok],
+                    tg[ok],
+                    color=TARGET,
+                    marker="D",
+                    s=30,
+                    zorder=4,
+                    label=names.get("target", "target"),
+                )
+    for angle, value in zip(angles, vals, strict=True):
+        text = "–" if math.isnan(value) else f"{value:.2f}"
+        ax.annotate(
+            text,
+            (angle, (lo if math.isnan(value) else value)),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8.5,
+            color=REGION,
+            fontweight="bold",
+        )
+    ax.set_xticks(angles)
+    ax.set_xticklabels([_wrap(lbl) for lbl in labels], fontsize=9)
+    ax.tick_params(axis="x", pad=14)
+    ax.set_rlabel_position(90 / n)
+    ax.tick_params(axis="y", labelsize=8, colors="#52606d")
+    ax.set_ylabel(value_label, labelpad=34, fontsize=9)
+    if axis_label:
+        ax.set_xlabel(axis_label, fontsize=9, labelpad=10)
+    ax.set_title(title, fontsize=12, fontweight="bold", pad=26)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.12), fontsize=8.5, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    colorbar_label: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    fmt: str = "{:.2f}",
+    highlight_column: Any = None,
+) -> Figure:
+    """A heat map of a wide table (rows e.g. elements, columns e.g. years), values written
+    in the cells; NaN cells are left blank. ``colorbar_label`` names the value and unit."""
+    data = matrix.to_numpy(dtype=float)
+    n_rows, n_cols = data.shape
+    height = max(3.0, 0.36 * n_rows + 1.6)
+    width = max(6.5, 1.15 * n_cols + 4.6)
+    fig, ax = _new(width, height)
+    finite = data[np.isfinite(data)]
+    lo = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
+    hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
+    if hi <= lo:
+        hi = lo + 1.0
+    cmap = plt.get_cmap("Blues").copy()
+    cmap.set_bad("#ffffff")
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    for i in range(n_rows):
+        for j in range(n_cols):
+            value = data[i, j]
+            if np.isfinite(value):
+                dark = (value - lo) / (hi - lo) > 0.6
+                ax.text(
+                    j,
+                    i,
+                    fmt.format(value),
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if dark else "#1f2933",
+                )
+    ax.set_xticks(range(n_cols))
+    ax.set_xticklabels([str(c) for c in matrix.columns])
+    ax.set_yticks(range(n_rows))
+    ax.set_yticklabels([str(r) for r in matrix.index], fontsize=8.5)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.2)
+    ax.tick_params(which="minor", length=0)
+    if highlight_column is not None and highlight_column in list(matrix.columns):
+        j = list(matrix.columns).index(highlight_column)
+        ax.add_patch(
+            plt.Rectangle((j - 0.5, -0.5), 1, n_rows, fill=False, edgecolor=TARGET, linewidth=2.0)
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+    bar.set_label(colorbar_label)
+    fig.tight_layout()
+    return fig
+
+
+def trajectory(
+    series: pd.DataFrame,
+    paths: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    names: Mapping[str, str] | None = None,
+    status_names: Mapping[str, str] | None = None,
+    ncols: int = 3,
+    max_panels: int = 12,
+) -> Figure:
+    """Small multiples: one panel per target, the scores so far against the path to it.
+
+    Parameters
+    ----------
+    series : ``code, year, value`` (the actual values over the years).
+    paths : one row per target: ``code, label, baseline_year, baseline, current_year,
+        current, target_year, target, projected, status`` (as
+        :func:`smartcity_eval.gaps.trajectory`, with a display ``label``).
+    names : legend names ``actual``, ``path``, ``pace``, ``target``.
+    status_names : display name of each status (e.g. Indonesian).
+    """
+    names = dict(names or {})
+    rows = paths.head(max_panels)
+    n = max(1, len(rows))
+    ncols = max(1, min(ncols, n))
+    nrows = math.ceil(n / ncols)
+    fig = plt.figure(figsize=(3.6 * ncols + 0.6, 2.9 * nrows + 1.0), dpi=_DPI)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for k, ax in enumerate(axes.flat):
+        if k >= len(rows):
+            ax.set_visible(False)
+            continue
+        row = rows.iloc[k]
+        own = series[series["code"] == row["code"]].sort_values("year")
+        ax.plot(
+            own["year"],
+            own["value"],
+            color=REGION,
+            marker="o",
+            linewidth=2,
+            label=names.get("actual", "actual"),
+        )
+        by, bv = row.get("baseline_year"), row.get("baseline")
+        ty, tv = row.get("target_year"), row.get("target")
+        if pd.notna(by) and pd.notna(bv) and pd.notna(ty) and pd.notna(tv):
+            ax.plot(
+                [by, ty],
+                [bv, tv],
+                color=TARGET,
+                linestyle="--",
+                linewidth=1.4,
+                label=names.get("path", "path"),
+            )
+        cy, cv, pv = row.get("current_year"), row.get("current"), row.get("projected")
+        if pd.notna(cy) and pd.notna(cv) and pd.notna(pv) and pd.notna(ty) and ty > cy:
+            ax.plot(
+                [cy, ty],
+                [cv, pv],
+                color=REGION,
+                linestyle=":",
+                linewidth=1.4,
+                label=names.get("pace", "pace"),
+            )
+        if pd.notna(ty) and pd.notna(tv):
+            ax.scatter(
+                [ty], [tv], color=TARGET, marker="*", s=110, zorder=4, label=names.get("target")
+            )
+        status = str(row.get("status", ""))
+        shown = (status_names or {}).get(status, status)
+        ax.set_title(
+            f"{_wrap(str(row.get('label', row['code'])), 34)}\n{shown}",
+            fontsize=9,
+            color=STATUS_COLOURS.get(status, "#1f2933"),
+        )
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel(ylabel, fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    keep = {lbl: h for h, lbl in zip(handles, labels, strict=True) if lbl and lbl != "None"}
+    fig.legend(
+        keep.values(),
+        keep.keys(),
+        loc="upper center",
+        ncol=len(keep),
+        frameon=False,
+        fontsize=9,
+        bbox_to_anchor=(0.5, 0.985 - 0.02 * (nrows > 2)),
+    )
+    fig.suptitle(title, fontsize=12, fontweight="bold", y=0.995)
+    fig.tight_layout(rect=(0, 0, 1, 0.96 - 0.04 / nrows))
+    return fig
+
+
+def paired_bars(
+    labels: Sequence[str],
+    first: Sequence[float],
+    second: Sequence[float],
+    *,
+    first_name: str,
+    second_name: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    lo: float | None = None,
+    hi: float | None = None,
+) -> Figure:
+    """Horizontal pairs of bars (e.g. self-assessment vs verified score, per pillar), with
+    the difference written at the end of each pair."""
+    n = len(labels)
+    fig, ax = _new(8.5, max(2.8, 0.62 * n + 1.5))
+    y = np.arange(n)
+    a = np.asarray(first, dtype=float)
+    b = np.asarray(second, dtype=float)
+    ax.barh(y - 0.19, a, height=0.36, color="#f0a35e", label=first_name)
+    ax.barh(y + 0.19, b, height=0.36, color=REGION, label=second_name)
+    top = np.nanmax(np.concatenate([a, b])) if n else 1.0
+    for i in range(n):
+        if np.isfinite(a[i]) and np.isfinite(b[i]):
+            d = a[i] - b[i]
+            ax.text(
+                max(a[i], b[i]) + 0.04 * (hi or top),
+                y[i],
+                f"{d:+.2f}",
+                va="center",
+                fontsize=9,
+                color="#c0392b" if d > 0 else "#2e7d32",
+            )
+    ax.set_yticks(y)
+    ax.set_yticklabels([_wrap(lbl, 26) for lbl in labels], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(lo if lo is not None else 0, (hi if hi is not None else top) * 1.12)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.legend(loc="lower right", fontsize=8.5, frameon=True)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def achievement_bars(
+    labels: Sequence[str],
+    pct: Sequence[float],
+    bands: Sequence[str],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    thresholds: Sequence[float] = (33.0, 66.0, 95.0),
+    band_names: Mapping[str, str] | None = None,
+) -> Figure:
+    """Horizontal bars of the percentage of each target achieved, coloured by band, with the
+    band thresholds drawn as vertical lines (capped at 100 %)."""
+    n = len(labels)
+    fig, ax = _new(8.5, max(2.6, 0.4 * n + 1.5))
+    y = np.arange(n)
+    values = np.asarray(pct, dtype=float)
+    colours = [BAND_TEXT.get(str(b), PEERS) for b in bands]
+    ax.barh(y, np.nan_to_num(np.minimum(values, 100.0)), color=colours, height=0.6)
+    for i, v in enumerate(values):
+        if np.isfinite(v):
+            ax.text(min(v, 100.0) + 1, y[i], f"{v:.0f} %", va="center", fontsize=8.5)
+    for x in thresholds:
+        ax.axvline(x, color="#52606d", linewidth=0.8, linestyle=":")
+    ax.set_xlim(0, 112)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_wrap(lbl, 34) for lbl in labels], fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    seen = list(dict.fromkeys(str(b) for b in bands))
+    handles = [
+        matplotlib.patches.Patch(color=BAND_TEXT.get(b, PEERS), label=(band_names or {}).get(b, b))
+        for b in BAND_TEXT
+        if b in seen
+    ]
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def rank_intervals(
+    regions: Sequence[str],
+    rank: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    *,
+    highlight: str | None = None,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    point_name: str = "rank",
+) -> Figure:
+    """Each region's rank (point) and the interval of ranks under varied methods (bar),
+    best first; the highlighted region in the region colour, the others grey."""
+    order = np.argsort(np.asarray(rank, dtype=float), kind="stable")
+    n = len(regions)
+    fig, ax = _new(8.5, max(2.6, 0.42 * n + 1.4))
+    for pos, i in enumerate(order):
+        colour = REGION if regions[i] == highlight else PEERS
+        ax.plot([low[i], high[i]], [pos, pos], color=colour, linewidth=5, alpha=0.5)
+        ax.scatter([rank[i]], [pos], color=colour, s=40, zorder=3, label=None)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(
+        [str(regions[i]) for i in order],
+        fontsize=9,
+    )
+    for label in ax.get_yticklabels():
+        if label.get_text() == highlight:
+            label.set_fontweight("bold")
+            label.set_color(REGION)
+    ax.invert_yaxis()
+    ax.set_xlim(0.5, n + 0.5)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def histogram(
+    categories: Sequence[Any],
+    counts: Sequence[int],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+) -> Figure:
+    """Bars of counts per category (e.g. items by the range of the assessors' scores)."""
+    fig, ax = _new(6.5, 3.2)
+    x = np.arange(len(categories))
+    ax.bar(x, counts, color=REGION, width=0.6)
+    for i, c in enumerate(counts):
+        ax.text(x[i], c, str(int(c)), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(x)
+    ax.set_xticklabels([str(c) for c in categories])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.set_ylim(0, max([1, *counts]) * 1.18)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 144, close: bool = True) -> bytes:
+    """The figure as PNG bytes (tight bounding box); closes the figure by default."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    if close:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def band_colour(band: object) -> str:
+    """CSS ``background-color`` declaration for an achievement band ('' when unknown)."""
+    colour = BAND_COLOURS.get(str(band))
+    return f"background-color: {colour}" if colour else ""
+
+
+def style_band_table(
+    table: pd.DataFrame,
+    band_column: str,
+    *,
+    bands: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    formats: Mapping[str, str] | None = None,
+) -> Any:
+    """A pandas ``Styler`` of ``table`` whose rows are coloured by achievement band.
+
+    ``band_column`` names the column holding the band to colour by; ``bands`` gives the
+    English band name per row when the shown column holds a translation (e.g. ``band_id``).
+    ``columns`` limits which cells are coloured (default all); ``formats`` maps column ->
+    format string (e.g. ``"{:.2f}"``). The index is hidden.
+    """
+    keys = list(bands) if bands is not None else [str(b) for b in table[band_column]]
+    colours = [band_colour(b) for b in keys]
+
+    def paint(row: pd.Series) -> list[str]:
+        css = colours[table.index.get_loc(row.name)]
+        return [css if (columns is None or c in columns) else "" for c in row.index]
+
+    styler = table.style.apply(paint, axis=1).hide(axis="index")
+    if formats:
+        styler = styler.format({k: v for k, v in formats.items() if k in table.columns}, na_rep="–")
+    return styler
+
+
+# ----------------------------------------------------------------------------- robustness
+def rank_uncertainty(
+    regions: Sequence[str],
+    nominal: Sequence[float],
+    median: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    *,
+    highlight: str | None = None,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    nominal_name: str = "nominal rank",
+    median_name: str = "median rank",
+    interval_name: str = "5-95 % interval",
+) -> Figure:
+    """Rank intervals of an uncertainty analysis (COINr ``plot_uncertainty``; OECD/JRC
+    Handbook 2008, step 7): for each region, best nominal rank first, the interval of its
+    ranks over the Monte Carlo replications (bar), the median rank (dot) and the nominal
+    rank (diamond). Rank 1 is best; the highlighted region in the region colour."""
+    nominal = np.asarray(nominal, dtype=float)
+    order = np.argsort(np.where(np.isnan(nominal), np.inf, nominal), kind="stable")
+    n = len(regions)
+    fig, ax = _new(8.5, max(2.8, 0.42 * n + 1.6))
+    for pos, i in enumerate(order):
+        colour = REGION if regions[i] == highlight else PEERS
+        ax.plot(
+            [low[i], high[i]],
+            [pos, pos],
+            color=colour,
+            linewidth=6,
+            alpha=0.35,
+            solid_capstyle="butt",
+            label=interval_name if pos == 0 else None,
+        )
+        ax.scatter(
+            [median[i]],
+            [pos],
+            color=colour,
+            s=36,
+            zorder=3,
+            label=median_name if pos == 0 else None,
+        )
+        ax.scatter(
+            [nominal[i]],
+            [pos],
+            marker="D",
+            facecolor="white",
+            edgecolor=colour,
+            s=40,
+            zorder=4,
+            label=nominal_name if pos == 0 else None,
+        )
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([str(regions[i]) for i in order], fontsize=9)
+    for label in ax.get_yticklabels():
+        if label.get_text() == highlight:
+            label.set_fontweight("bold")
+            label.set_color(REGION)
+    ax.invert_yaxis()
+    top = np.nanmax(np.asarray(high, dtype=float)) if n else 1.0
+    ax.set_xlim(0.5, max(float(n), float(top)) + 0.5)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_bars(
+    factors: Sequence[str],
+    first_order: Sequence[float],
+    total_order: Sequence[float],
+    *,
+    total_low: Sequence[float] | None = None,
+    total_high: Sequence[float] | None = None,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    first_name: str = "first order (alone)",
+    interaction_name: str = "interactions",
+    interval_name: str = "interval of the total",
+) -> Figure:
+    """Variance-based sensitivity indices as stacked bars (COINr ``plot_sensitivity``,
+    ``ptype = "bar"``): the first-order index ``S1`` (the choice alone) and the
+    interactions ``ST - S1``, together the total-order index ``ST``, both shares of the
+    output variance (0-1, negative estimates shown as 0); a whisker for the bootstrap
+    interval of ``ST`` when given."""
+    s1 = np.clip(np.asarray(first_order, dtype=float), 0.0, None)
+    st = np.clip(np.asarray(total_order, dtype=float), 0.0, None)
+    inter = np.clip(st - s1, 0.0, None)
+    y = np.arange(len(factors))
+    fig, ax = _new(7.5, max(2.4, 0.55 * len(factors) + 1.4))
+    ax.barh(y, s1, color=REGION, height=0.55, label=first_name)
+    ax.barh(y, inter, left=s1, color=REGION, alpha=0.35, height=0.55, label=interaction_name)
+    if total_low is not None and total_high is not None:
+        lo = np.clip(np.asarray(total_low, dtype=float), 0.0, None)
+        hi = np.clip(np.asarray(total_high, dtype=float), 0.0, None)
+        ax.errorbar(
+            np.clip(s1 + inter, 0, None),
+            y,
+            xerr=[np.clip(s1 + inter - lo, 0, None), np.clip(hi - s1 - inter, 0, None)],
+            fmt="none",
+            ecolor="#333333",
+            capsize=3,
+            linewidth=1,
+            label=interval_name,
+        )
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(f) for f in factors])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(1.0, float(np.nanmax(st)) if len(st) else 1.0) * 1.05)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    fig.tight_layout()
+    return fig

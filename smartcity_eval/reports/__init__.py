@@ -1,0 +1,26 @@
+"""Annual reports: execute the report notebooks for many regions and years, render them.
+
+* :func:`run_reports` (``runner``): the batch behind ``smartcity-eval reports``: parallel warm
+  kernels, skip-unchanged, atomic writes, a manifest and an index page.
+* :func:`report_data` (``content``): every table one report shows, from the public API.
+* ``render``: HTML without code cells (nbconvert) and PDF (headless Chromium).
+* ``manifest``: the manifest.json and index.html of a batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["run_reports", "report_data", "BatchResult"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: importing the package stays cheap
+    if name in ("run_reports", "BatchResult"):
+        from . import runner
+
+        return getattr(runner, name)
+    if name == "report_data":
+        from .content import report_data
+
+        return report_data
+    raise AttributeError(name)

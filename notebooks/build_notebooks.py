@@ -52,7 +52,7 @@ def notebook(cells: list, title: str) -> nbformat.NotebookNode:
 
 
 # ----------------------------------------------------------------------------- annual report
-ANNUAL_PARAMETERS = '''
+ANNUAL_PARAMETERS = """
 # Parameters (papermill injects the values of a batch after this cell).
 dataset = "kutai_timur"  # a dataset folder, or the name of one under data/
 region = "Kabupaten Kutai Timur"
@@ -67,14 +67,14 @@ impute = None
 outliers = None
 consensus = None
 cache = None  # the batch cache written by `smartcity-eval reports` (optional)
-'''
+"""
 
 
 def annual_report() -> nbformat.NotebookNode:
     cells = [
         code(ANNUAL_PARAMETERS, "parameters"),
         code(
-            '''
+            """
 from smartcity_eval.reports import sections
 from smartcity_eval.reports.content import report_data
 
@@ -92,7 +92,7 @@ report = report_data(
     outliers=outliers,
     consensus=consensus,
 )
-'''
+"""
         ),
         code("sections.header(report)"),
         code("sections.headline(report)"),
@@ -126,12 +126,12 @@ all cells again.
 """
         ),
         code(
-            '''
+            """
 dataset_name = "kutai_timur"
 region = "Kabupaten Kutai Timur"
 year = 2023
 lang = "en"
-''',
+""",
             "parameters",
         ),
         md(
@@ -142,12 +142,12 @@ and raises one `DataError` listing every problem (file, row, column) if anything
 """
         ),
         code(
-            '''
+            """
 from smartcity_eval import load_dataset
 
 ds = load_dataset(dataset_name)
 ds.title, ds.regions, ds.years, list(ds.frameworks)
-'''
+"""
         ),
         md(
             """
@@ -157,13 +157,13 @@ The effective weight of a node is its share of the index.
 """
         ),
         code(
-            '''
+            """
 from smartcity_eval.scoring import effective_weights
 
 ds.framework.table().head(12)
-'''
+"""
         ),
-        code("effective_weights(ds.framework).query('level <= 1')"),
+        code('effective_weights(ds.framework).query("level <= 1")'),
         md(
             """
 ## 3. Scores of every node, region and year
@@ -172,12 +172,12 @@ maturity levels), arithmetic means. Ranks are within each year (1 = best).
 """
         ),
         code(
-            '''
+            """
 from smartcity_eval.scoring import score_dataset
 
 scores = score_dataset(ds)
 scores.query("code == @ds.framework.root and year == @year").sort_values("rank")
-'''
+"""
         ),
         md(
             """
@@ -186,31 +186,31 @@ baseline + 0.2 output + 0.3 outcome + 0.2 impact + 0.2 quick wins) and against S
 """
         ),
         code(
-            '''
+            """
 components = score_dataset(ds, framework="kominfo_components")
 components.query("level == 0 and region == @region")
-'''
+"""
         ),
         md("## 4. Gap analysis for one region: targets, trajectory, change, peers, priorities"),
         code(
-            '''
+            """
 from smartcity_eval.gaps import gap_report
 
 gaps = gap_report(ds, region, year, scores=scores)
 list(gaps)
-'''
+"""
         ),
-        code("gaps['targets']"),
-        code("gaps['trajectory']"),
-        code("gaps['priorities']"),
+        code('gaps["targets"]'),
+        code('gaps["trajectory"]'),
+        code('gaps["priorities"]'),
         md("## 5. Self-assessment against the assessors, and assessor agreement"),
-        code("gaps['self'].query('level <= 1')"),
+        code('gaps["self"].query("level <= 1")'),
         code(
-            '''
+            """
 from smartcity_eval.agreement import agreement
 
 agreement(ds.assessments, by=("region", "year")).query("year == @year")
-'''
+"""
         ),
         md(
             """
@@ -220,7 +220,7 @@ report's tables come from `smartcity_eval.reports.content.report_data`.
 """
         ),
         code(
-            '''
+            """
 from smartcity_eval import plots
 from smartcity_eval.reports.content import report_data
 
@@ -238,10 +238,10 @@ plots.radar(
     axis_label="Pillar",
     names={"region": region, "peer": "peer median", "target": "target"},
 )
-'''
+"""
         ),
         code(
-            '''
+            """
 plots.heatmap(
     report["elements"],
     title=f"{region}: element scores",
@@ -251,7 +251,7 @@ plots.heatmap(
     vmin=1,
     vmax=5,
 )
-'''
+"""
         ),
         md(
             """
@@ -279,15 +279,15 @@ language of the summaries.
 """
         ),
         code(
-            '''
+            """
 dataset_name = "kutai_timur"
 year = 2023
 lang = "en"
-''',
+""",
             "parameters",
         ),
         code(
-            '''
+            """
 from smartcity_eval import load_dataset
 from smartcity_eval.agreement import agreement, item_disagreement
 from smartcity_eval.reproduce import reproduce, summary
@@ -295,15 +295,15 @@ from smartcity_eval.reproduce import reproduce, summary
 ds = load_dataset(dataset_name)
 table = reproduce(ds, tolerance="auto")
 print(summary(table, lang))
-'''
+"""
         ),
         md("## Every published value of the year, recomputed"),
-        code("table.query('year == @year') if year is not None else table"),
+        code('table.query("year == @year") if year is not None else table'),
         md("## Status by code"),
         code(
-            '''
+            """
 table.groupby(["code", "status"]).size().unstack(fill_value=0)
-'''
+"""
         ),
         md(
             """
@@ -313,14 +313,14 @@ assessors' mean score.
 """
         ),
         code(
-            '''
+            """
 agreement(ds.assessments, by=("region", "year")).query("year == @year")[
     ["region", "n_items", "n_assessors", "alpha_ordinal", "icc2", "icc2k", "exact_agreement"]
 ]
-'''
+"""
         ),
         md("## The items the assessors disagreed on most"),
-        code("item_disagreement(ds.assessments.query('year == @year'), top=10)"),
+        code('item_disagreement(ds.assessments.query("year == @year"), top=10)'),
     ]
     return notebook(cells, "Reproduction of the published results")
 

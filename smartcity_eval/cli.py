@@ -391,12 +391,206 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------- uncertainty
+def _add_uncertainty(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "uncertainty",
+        help="how robust are the ranks: uncertainty, sensitivity, drop-one, coherence",
+        description="How robust is a rank to the evaluators' choices (OECD/JRC Handbook step 7, "
+        "COINr get_sensitivity)? --what ranks: Monte Carlo over weights, normalisation, "
+        "aggregation, imputation and indicator removal; per region and year the nominal, "
+        "median and 5-95 % interval of ranks and scores. --what sensitivity: first- and "
+        "total-order Sobol' indices of the mean absolute rank shift (and of each region's "
+        "rank) with bootstrap intervals. --what dropone: rank changes when each pillar or "
+        "element is removed. --what coherence: correlations with parent and index, "
+        "Cronbach's alpha, flags. --what replications: every replication's score and rank. "
+        "Defaults: the dataset's methods are nominal; alternatives none/goalposts/minmax/"
+        "zscore, arithmetic/geometric, weights +/- 25 % on level 1 (pillars).",
+    )
+    p.add_argument("dataset", help="dataset folder, or the name of one under data/")
+    p.add_argument(
+        "--what",
+        choices=["ranks", "sensitivity", "dropone", "coherence", "replications"],
+        default="ranks",
+    )
+    p.add_argument("--year", help="year(s) to analyse: 2024, 2022-2024 or 2021,2023 (default all)")
+    p.add_argument(
+        "--n",
+        type=int,
+        help="replications (ranks, replications; default 1000) or base sample size N of the "
+        "sensitivity design (N (k + 2) runs; default 256)",
+    )
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.add_argument(
+        "--weight-noise",
+        type=float,
+        default=0.25,
+        dest="weight_noise",
+        help="relative weight noise, 0.25 = +/- 25 %% (0 = fixed weights)",
+    )
+    p.add_argument(
+        "--weight-level",
+        default="1",
+        dest="weight_level",
+        help="level(s) whose weights get the noise: 1 = pillars, 2 = elements, ... (e.g. 1,2)",
+    )
+    p.add_argument(
+        "--normalise-alternatives",
+        dest="normalise_alternatives",
+        help="e.g. none,goalposts:1:100,minmax:1:100,zscore:10:2 (the dataset's method stays "
+        "nominal; 'none' alone fixes it)",
+    )
+    p.add_argument(
+        "--aggregate-alternatives",
+        dest="aggregate_alternatives",
+        help="e.g. arithmetic,geometric (per level: arithmetic;1=geometric,2=arithmetic)",
+    )
+    p.add_argument(
+        "--impute-alternatives", dest="impute_alternatives", help="e.g. none,mean,median"
+    )
+    p.add_argument(
+        "--drop-indicator",
+        action="store_true",
+        dest="drop_indicator",
+        help="also remove one indicator (or none) at random in each replication",
+    )
+    p.add_argument("--code", help="the node whose ranks are analysed (default the index)")
+    p.add_argument("--levels", default="1,2", help="dropone: levels removed in turn (default 1,2)")
+    p.add_argument(
+        "--boot", type=int, default=500, help="sensitivity: bootstrap resamples (default 500)"
+    )
+    p.add_argument("--method", choices=["pearson", "spearman"], default="pearson", help="coherence")
+    p.add_argument("--framework", help="another tree (a name under data/frameworks, or a path)")
+    p.add_argument("--plot", help="also write a PNG figure (ranks, sensitivity)")
+    p.add_argument("--region", help="region highlighted in the figure")
+    p.add_argument("--out", help="output CSV (default: standard output)")
+
+
+def _cmd_uncertainty(args: argparse.Namespace) -> int:
+    from .outputs import atomic_write, write_csv
+    from .robustness import command_figure, command_table, split_alternatives
+
+    def ints(text: str, name: str) -> tuple[int, ...]:
+        try:
+            return tuple(int(v) for v in _parse_list(text))
+        except ValueError:
+            raise UsageError(f"{name}: '{text}' is not a list of levels like 1,2") from None
+
+    if args.plot and args.what not in ("ranks", "sensitivity", "replications"):
+        raise UsageError(f"--plot: no figure for --what {args.what} (use ranks or sensitivity)")
+    if args.n is not None and args.n < 1:
+        raise UsageError("--n must be at least 1")
+    if not 0 <= args.weight_noise < 1:
+        raise UsageError("--weight-noise must be in [0, 1), e.g. 0.25")
+    ds = _load(args)
+    table, result = command_table(
+        ds,
+        args.what,
+        years=_parse_years(args.year),
+        n=args.n,
+        seed=args.seed,
+        weight_noise=args.weight_noise,
+        weight_levels=ints(args.weight_level, "--weight-level"),
+        normalise_alternatives=split_alternatives(args.normalise_alternatives),
+        aggregate_alternatives=split_alternatives(args.aggregate_alternatives),
+        impute_alternatives=split_alternatives(args.impute_alternatives),
+        drop_indicator=args.drop_indicator,
+        code=args.code,
+        levels=ints(args.levels, "--levels"),
+        n_boot=args.boot,
+        method=args.method,
+        framework=args.framework,
+    )
+    if args.plot:
+        from .plots import figure_png
+
+        fig = command_figure(args.what, result, lang=args.lang or ds.lang, region=args.region)
+        atomic_write(args.plot, figure_png(fig))
+    write_csv(table, args.out)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- reports
+def _add_reports(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "reports",
+        help="make the annual report of every region and year (HTML, PDF)",
+        description="Execute notebooks/annual_report.ipynb for every region and year and write "
+        "OUT/<dataset>/<region>/<year>/report.ipynb and report.html (no code cells, figures "
+        "embedded), plus OUT/<dataset>/index.html and manifest.json. Reports whose inputs, "
+        "parameters and package version are unchanged are skipped (--force remakes them). "
+        "The global option --lang id|en sets the language (default: the dataset's). "
+        "Exit code 1 when a report failed (the others are still written).",
+    )
+    p.add_argument("dataset", help="dataset folder, or the name of one under data/")
+    p.add_argument("--years", help="years, e.g. 2022-2024 or 2021,2023 (default: all)")
+    p.add_argument("--regions", help="regions, comma-separated (default: all)")
+    p.add_argument("--jobs", type=int, help="reports made in parallel (default: CPUs)")
+    p.add_argument("--out", default="reports", help="output folder (default: reports)")
+    p.add_argument("--force", action="store_true", help="remake reports that are up to date")
+    p.add_argument(
+        "--format",
+        default="html",
+        help="html, pdf or html,pdf (PDF needs a headless Chromium; skipped with a message)",
+    )
+    p.add_argument(
+        "--normalise", choices=["none", "minmax", "zscore", "goalposts", "rank", "target"]
+    )
+    p.add_argument("--aggregate", help="arithmetic, geometric or harmonic")
+    p.add_argument("--scope", choices=["year", "all"])
+    p.add_argument("--min-coverage", type=float, dest="min_coverage")
+    p.add_argument("--consensus", choices=["mean", "median", "majority"])
+    p.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds a notebook cell may run (600)"
+    )
+    p.add_argument("--notebook", help="another report template (must have a 'parameters' cell)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    from .reports.runner import format_summary, run_reports
+
+    formats = _parse_list(args.format)
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad or not formats:
+        raise UsageError(f"--format: '{args.format}' is not html, pdf or html,pdf")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    ds = _load(args)
+    lang = args.lang or ds.lang
+    methods = {
+        k: getattr(args, k)
+        for k in ("normalise", "aggregate", "scope", "min_coverage", "consensus")
+        if getattr(args, k) is not None
+    }
+    result = run_reports(
+        ds,
+        args.out,
+        years=_parse_years(args.years) or None,
+        regions=_parse_list(args.regions) or None,
+        jobs=args.jobs,
+        lang=lang,
+        formats=formats,
+        force=args.force,
+        methods=methods,
+        notebook=args.notebook,
+        timeout=args.timeout,
+        progress=not args.no_progress,
+    )
+    print(format_summary(result, lang))
+    return EXIT_OK if result.ok else EXIT_FOUND
+
+
 COMMANDS = {
     "validate": (_add_validate, _cmd_validate),
     "score": (_add_score, _cmd_score),
     "reproduce": (_add_reproduce, _cmd_reproduce),
     "agreement": (_add_agreement, _cmd_agreement),
     "gaps": (_add_gaps, _cmd_gaps),
+    "uncertainty": (_add_uncertainty, _cmd_uncertainty),
+    "reports": (_add_reports, _cmd_reports),
 }
 
 

@@ -35,7 +35,7 @@ EN: dict[str, str] = {
     "headline.band": "band: {band}",
     "headline.no_band": "no official bands",
     "headline.missing": "not scored",
-    "headline.target": "masterplan target {target}: {status}",
+    "headline.target": "masterplan target {target}:",
     # sections
     "sec.profile": "Pillar profile",
     "text.profile": "Each spoke is one pillar of {framework}. The blue area is {region}, the "
@@ -73,8 +73,21 @@ EN: dict[str, str] = {
     "text.coverage": "Coverage = the weighted share of the indicators that have a value. "
     "Every missing or imputed value is listed.",
     "sec.robustness": "How robust is this result",
-    "text.robustness": "The range of ranks each region takes when the methods vary "
-    "(uncertainty analysis); a short bar means a robust rank.",
+    "text.robustness": "The ranks each region takes when the open choices of the method "
+    "vary (uncertainty analysis, OECD/JRC Handbook step 7); a short bar means a robust "
+    "rank.",
+    "text.robustness_summary": "Rank {rank} of {n}. Across {runs} variants of the methods "
+    "({choices}) the rank lies between {q05} and {q95} in 90 % of them (best {best}, worst "
+    "{worst}) and is exactly {rank} in {share} % of them.",
+    "text.robustness_factor": "The choice that moves the ranks most: {factor}.",
+    "factor.weights": "pillar weights ±25 %",
+    "factor.normalise": "normalisation",
+    "factor.aggregate": "aggregation",
+    "factor.impute": "imputation",
+    "factor.drop_indicator": "one indicator left out",
+    "label.nominal_rank": "rank with the report's methods",
+    "label.median_rank": "median rank",
+    "label.rank_interval_90": "90 % of {runs} variants",
     "sec.provenance": "Provenance",
     "text.provenance": "The input files (SHA-256), the package version, the methods and "
     "parameters, and when this report was made. Anyone can check that a report belongs "
@@ -82,7 +95,8 @@ EN: dict[str, str] = {
     "sec.other_indices": "Other indices",
     # messages
     "msg.no_targets": "No masterplan targets for {region} in {year}.",
-    "msg.no_trajectory": "Not enough years to draw a trajectory.",
+    "msg.no_trajectory": "No trajectory: a trajectory needs a target for a later year and "
+    "scores of at least two years.",
     "msg.no_previous": "{year} is the first year in the data: no change to show.",
     "msg.no_assessments": "The dataset has no assessments (no self-assessment or assessor scores).",
     "msg.no_self": "No self-assessment for {region} in {year}.",
@@ -127,6 +141,9 @@ EN: dict[str, str] = {
     "label.weakness": "Weakness",
     "label.peer_median": "Peer median",
     "label.vs_median": "vs median",
+    "label.compared_with": "Compared with",
+    "label.vs_median_value": "peers' median {diff}",
+    "label.vs_target": "target: {pct} % achieved",
     "label.priority": "Priority",
     "label.headroom": "Headroom",
     "label.gain_per_level": "Gain per level",
@@ -233,7 +250,7 @@ ID: dict[str, str] = {
     "headline.band": "predikat: {band}",
     "headline.no_band": "tidak ada predikat resmi",
     "headline.missing": "tidak dapat dinilai",
-    "headline.target": "target masterplan {target}: {status}",
+    "headline.target": "target masterplan {target}:",
     "sec.profile": "Profil pilar",
     "text.profile": "Setiap jari-jari adalah satu pilar {framework}. Area biru adalah "
     "{region}, garis abu-abu median {n} daerah pada {year}, garis putus-putus oranye target "
@@ -271,15 +288,29 @@ ID: dict[str, str] = {
     "text.coverage": "Kelengkapan = bagian berbobot dari indikator yang memiliki nilai. "
     "Setiap nilai yang hilang atau diimputasi disebutkan.",
     "sec.robustness": "Seberapa kokoh hasil ini",
-    "text.robustness": "Rentang peringkat setiap daerah bila metode divariasikan (analisis "
-    "ketidakpastian); batang pendek berarti peringkat yang kokoh.",
+    "text.robustness": "Peringkat setiap daerah bila pilihan metode yang terbuka "
+    "divariasikan (analisis ketidakpastian, Buku Panduan OECD/JRC langkah 7); batang pendek "
+    "berarti peringkat yang kokoh.",
+    "text.robustness_summary": "Peringkat {rank} dari {n}. Dari {runs} variasi metode "
+    "({choices}) peringkat berada di antara {q05} dan {q95} pada 90 % variasi (terbaik "
+    "{best}, terburuk {worst}) dan tepat {rank} pada {share} % variasi.",
+    "text.robustness_factor": "Pilihan yang paling menggeser peringkat: {factor}.",
+    "factor.weights": "bobot pilar ±25 %",
+    "factor.normalise": "normalisasi",
+    "factor.aggregate": "agregasi",
+    "factor.impute": "imputasi",
+    "factor.drop_indicator": "satu indikator dihapus",
+    "label.nominal_rank": "peringkat dengan metode laporan",
+    "label.median_rank": "peringkat median",
+    "label.rank_interval_90": "90 % dari {runs} variasi",
     "sec.provenance": "Asal-usul (provenans)",
     "text.provenance": "Berkas masukan (SHA-256), versi paket, metode dan parameter, serta "
     "waktu laporan ini dibuat. Siapa pun dapat memeriksa bahwa laporan berasal dari "
     "berkas-berkas tersebut.",
     "sec.other_indices": "Indeks lain",
     "msg.no_targets": "Tidak ada target masterplan untuk {region} pada {year}.",
-    "msg.no_trajectory": "Jumlah tahun belum cukup untuk menggambar lintasan.",
+    "msg.no_trajectory": "Tidak ada lintasan: lintasan memerlukan target untuk tahun "
+    "berikutnya dan nilai minimal dua tahun.",
     "msg.no_previous": "{year} adalah tahun pertama dalam data: belum ada perubahan.",
     "msg.no_assessments": "Dataset tidak memiliki penilaian (penilaian mandiri atau nilai asesor).",
     "msg.no_self": "Tidak ada penilaian mandiri untuk {region} pada {year}.",
@@ -324,6 +355,9 @@ ID: dict[str, str] = {
     "label.weakness": "Kelemahan",
     "label.peer_median": "Median pembanding",
     "label.vs_median": "vs median",
+    "label.compared_with": "Dibandingkan dengan",
+    "label.vs_median_value": "median daerah pembanding {diff}",
+    "label.vs_target": "target: tercapai {pct} %",
     "label.priority": "Prioritas",
     "label.headroom": "Ruang naik",
     "label.gain_per_level": "Tambahan per level",

@@ -33,7 +33,10 @@ __all__ = [
     "SLUG_MAX",
 ]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection"):
+#: = + - @, tab and carriage return, and their full-width forms (which some Excel locales
+#: also accept).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 @contextlib.contextmanager
@@ -78,62 +81,65 @@ def _is_number_text(text: str) -> bool:
     return True
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix ``'`` to text cells that a spreadsheet would evaluate as a formula.
+def _is_formula(value: object) -> bool:
+    return (
+        isinstance(value, str) and value.startswith(_FORMULA_START) and not _is_number_text(value)
+    )
 
-    Only non-numeric columns are touched, and within them a cell that is itself a number
-    (``-3.5``) is left as it is.
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix ``'`` to text cells (and column names) that a spreadsheet would evaluate as a
+    formula: those starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+
+    Numeric and boolean columns are not touched, and within a text column a cell that is
+    itself a number (``-3.5``, ``+2``) is left as it is, so numbers stay numbers. Each
+    distinct value is examined once, so long key columns cost little.
     """
     out = frame.copy()
-
-    def fix(value: object) -> object:
-        if (
-            isinstance(value, str)
-            and value.startswith(_FORMULA_START)
-            and not _is_number_text(value)
-        ):
-            return "'" + value
-        return value
-
-    for col in out.columns:
-        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+    out.columns = ["'" + c if _is_formula(c) else c for c in out.columns]
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
             continue
-        # check each distinct value once (a million-row table has few distinct texts), then
-        # rewrite only the cells whose value needs the prefix
-        codes, uniques = pd.factorize(out[col], use_na_sentinel=True)
-        bad = [i for i, v in enumerate(uniques) if fix(v) is not v]
-        if bad:
-            mask = np.isin(codes, bad)
-            out.loc[mask, col] = out.loc[mask, col].map(fix)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        flags = np.array([_is_formula(u) for u in uniques], dtype=bool)
+        if not flags.any():
+            continue
+        hit = codes >= 0
+        hit[hit] = flags[codes[hit]]
+        values = column.astype(object).to_numpy(copy=True)
+        values[hit] = ["'" + str(v) for v in values[hit]]
+        out.isetitem(position, pd.Series(values, index=out.index, dtype=object))
     return out
 
 
 def _preformat_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float and nullable-integer columns as the text ``to_csv`` would write (``repr`` of
-    each float, "" for missing), computed once per distinct value when values repeat and
-    with a plain ``repr`` loop otherwise: the same bytes, 2-3x faster on large tables."""
-    out = frame
-    for col in frame.columns:
-        series = frame[col]
-        is_float = series.dtype == np.float64
-        is_nullable_int = isinstance(series.dtype, pd.Int64Dtype)
-        if not (is_float or is_nullable_int) or len(series) < 10_000:
+    """Float columns with binary noise trimmed: each value rounded to 12 significant digits,
+    so that it prints as the shortest decimal (``0.30000000000000004`` -> ``0.3``,
+    ``2.5833333333333335`` -> ``2.58333333333``); missing values stay missing, other columns
+    are untouched. Vectorised (scaled rounding, the power of ten applied exactly)."""
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if not pd.api.types.is_float_dtype(column):
             continue
-        values = series.to_numpy(dtype=object if is_nullable_int else float, na_value=np.nan)
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        fmt = repr if is_float else str
-        if len(uniques) * 4 < len(values):
-            texts = np.array(
-                [fmt(v.item() if hasattr(v, "item") else v) for v in uniques] + [""], dtype=object
-            )
-            strings = texts[codes]  # code -1 picks the trailing ""
-        else:
-            strings = np.array(
-                ["" if v != v or v is None else fmt(v) for v in values.tolist()], dtype=object
-            )
-        if out is frame:
-            out = frame.copy()
-        out[col] = strings
+        values = column.to_numpy(dtype="float64", copy=True)
+        ok = np.isfinite(values) & (values != 0)
+        if not ok.any():
+            continue
+        x = values[ok]
+        exponent = 11 - np.floor(np.log10(np.abs(x))).astype(int)
+        up = exponent >= 0
+        rounded = np.empty_like(x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            scale = 10.0 ** exponent[up]
+            rounded[up] = np.round(x[up] * scale) / scale
+            step = 10.0 ** (-exponent[~up])
+            rounded[~up] = np.round(x[~up] / step) * step
+        good = np.isfinite(rounded)
+        x[good] = rounded[good]
+        values[ok] = x
+        out.isetitem(position, pd.Series(values, index=out.index, dtype=column.dtype))
     return out
 
 

@@ -183,18 +183,19 @@ def radar(
             fontsize=8.5,
             color=REGION,
             fontweight="bold",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
         )
     ax.set_xticks(angles)
     ax.set_xticklabels([_wrap(lbl) for lbl in labels], fontsize=9)
     ax.tick_params(axis="x", pad=14)
-    ax.set_rlabel_position(90 / n)
+    ax.set_rlabel_position(180 / n)  # radial tick labels between the first two spokes
     ax.tick_params(axis="y", labelsize=8, colors="#52606d")
     ax.set_ylabel(value_label, labelpad=34, fontsize=9)
     if axis_label:
         ax.set_xlabel(axis_label, fontsize=9, labelpad=10)
     ax.set_title(title, fontsize=12, fontweight="bold", pad=26)
     ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.12), fontsize=8.5, frameon=False)
-    fig.tight_layout()
     return fig
 
 
@@ -222,8 +223,7 @@ def heatmap(
     hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
     if hi <= lo:
         hi = lo + 1.0
-    cmap = plt.get_cmap("Blues").copy()
-    cmap.set_bad("#ffffff")
+    cmap = plt.get_cmap("Blues").with_extremes(bad="#ffffff")
     image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
     for i in range(n_rows):
         for j in range(n_cols):
@@ -257,7 +257,6 @@ def heatmap(
     ax.set_title(title, fontsize=12, fontweight="bold")
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(colorbar_label)
-    fig.tight_layout()
     return fig
 
 
@@ -271,7 +270,7 @@ def trajectory(
     names: Mapping[str, str] | None = None,
     status_names: Mapping[str, str] | None = None,
     ncols: int = 3,
-    max_panels: int = 12,
+    max_panels: int = 9,
 ) -> Figure:
     """Small multiples: one panel per target, the scores so far against the path to it.
 
@@ -289,7 +288,7 @@ def trajectory(
     n = max(1, len(rows))
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    fig = plt.figure(figsize=(3.6 * ncols + 0.6, 2.9 * nrows + 1.0), dpi=_DPI)
+    fig = plt.figure(figsize=(3.6 * ncols + 0.6, 2.7 * nrows + 1.2), dpi=_DPI)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         if k >= len(rows):
@@ -340,7 +339,9 @@ def trajectory(
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel(ylabel, fontsize=8)
         ax.tick_params(labelsize=8)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        # few ticks: tick objects are most of the cost of drawing small multiples
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
         ax.grid(alpha=0.3)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     keep = {lbl: h for h, lbl in zip(handles, labels, strict=True) if lbl and lbl != "None"}
@@ -354,7 +355,11 @@ def trajectory(
         bbox_to_anchor=(0.5, 0.985 - 0.02 * (nrows > 2)),
     )
     fig.suptitle(title, fontsize=12, fontweight="bold", y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.96 - 0.04 / nrows))
+    # fixed margins in inches (tight_layout costs several draws; the PNG is cropped tight)
+    height = fig.get_figheight()
+    fig.subplots_adjust(
+        left=0.08, right=0.98, bottom=0.55 / height, top=1 - 1.05 / height, hspace=0.75, wspace=0.3
+    )
     return fig
 
 
@@ -401,7 +406,6 @@ def paired_bars(
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.legend(loc="lower right", fontsize=8.5, frameon=True)
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
     return fig
 
 
@@ -444,7 +448,6 @@ def achievement_bars(
     ]
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
-    fig.tight_layout()
     return fig
 
 
@@ -485,7 +488,6 @@ def rank_intervals(
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
     return fig
 
 
@@ -510,12 +512,13 @@ def histogram(
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.set_ylim(0, max([1, *counts]) * 1.18)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
     return fig
 
 
-def figure_png(fig: Figure, dpi: int = 144, close: bool = True) -> bytes:
-    """The figure as PNG bytes (tight bounding box); closes the figure by default."""
+def figure_png(fig: Figure, dpi: int = 110, close: bool = True) -> bytes:
+    """The figure as PNG bytes, cropped to its content (``bbox_inches="tight"``, which is
+    why the figures here use no ``tight_layout``: each layout pass is a full draw);
+    closes the figure by default."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     if close:
@@ -558,6 +561,14 @@ def style_band_table(
 
 
 # ----------------------------------------------------------------------------- robustness
+def _legend_below(fig: Figure, ax: Any) -> None:
+    """A one-row legend under the axes, with room kept for it (about 0.45 inch)."""
+    handles, labels = ax.get_legend_handles_labels()
+    height = fig.get_figheight()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, min(0.3, 0.45 / height), 1, 1))
+
+
 def rank_uncertainty(
     regions: Sequence[str],
     nominal: Sequence[float],
@@ -596,7 +607,7 @@ def rank_uncertainty(
             [median[i]],
             [pos],
             color=colour,
-            s=36,
+            s=16,
             zorder=3,
             label=median_name if pos == 0 else None,
         )
@@ -604,9 +615,10 @@ def rank_uncertainty(
             [nominal[i]],
             [pos],
             marker="D",
-            facecolor="white",
+            facecolor="none",
             edgecolor=colour,
-            s=40,
+            linewidths=1.4,
+            s=70,
             zorder=4,
             label=nominal_name if pos == 0 else None,
         )
@@ -624,8 +636,7 @@ def rank_uncertainty(
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
-    fig.tight_layout()
+    _legend_below(fig, ax)
     return fig
 
 
@@ -676,6 +687,5 @@ def sensitivity_bars(
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
-    fig.tight_layout()
+    _legend_below(fig, ax)
     return fig

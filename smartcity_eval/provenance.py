@@ -138,6 +138,7 @@ def provenance(
     *,
     base: Path | str | None = None,
     when: _dt.datetime | None = None,
+    inputs: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The provenance record of one result.
 
@@ -147,9 +148,11 @@ def provenance(
     ``version``, ``python``, ``methods`` and ``parameters`` (JSON-safe copies), ``created``
     (ISO 8601 with UTC offset, seconds) and ``fingerprint`` (SHA-256 over inputs, methods,
     parameters and version; the time is left out so that equal runs have equal
-    fingerprints).
+    fingerprints). ``inputs``: records already made by :func:`file_hashes` (the files are
+    then not read again).
     """
-    inputs = file_hashes(files, base)
+    if inputs is None:
+        inputs = file_hashes(files, base)
     methods_plain = _plain(dict(methods or {}))
     params_plain = _plain(dict(parameters or {}))
     version = package_version()

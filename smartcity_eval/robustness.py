@@ -22,7 +22,7 @@ from .sensitivity import drop_one_dataset, sensitivity_analysis
 from .uncertainty import Choices, default_choices, nominal_options, uncertainty_analysis
 from .validation import DataError, Problem, did_you_mean
 
-__all__ = ["robustness"]
+__all__ = ["robustness", "command_table", "command_figure", "split_alternatives", "WHAT"]
 
 
 def robustness(
@@ -201,3 +201,247 @@ def robustness(
         "coherence",
     ]
     return {k: out[k] for k in order}
+
+
+# ----------------------------------------------------------------------------- command
+WHAT = ("ranks", "sensitivity", "dropone", "coherence", "replications")
+
+_WORDS = {
+    "en": {
+        "ranks.title": "How robust is each rank? {code}, {year}",
+        "ranks.x": "rank (1 = best)",
+        "ranks.y": "region",
+        "ranks.nominal": "nominal rank",
+        "ranks.median": "median rank",
+        "ranks.interval": "5-95 % of {n} replications",
+        "sens.title": "Which choice moves the ranks most? {code}, {year}",
+        "sens.x": "share of the variance of the mean absolute rank shift (0-1)",
+        "sens.y": "choice",
+        "sens.first": "first order (the choice alone)",
+        "sens.inter": "interactions with other choices",
+        "sens.interval": "interval of the total order",
+        "factor.weights": "weights",
+        "factor.normalise": "normalisation",
+        "factor.aggregate": "aggregation",
+        "factor.impute": "imputation",
+        "factor.drop_indicator": "one indicator removed",
+    },
+    "id": {
+        "ranks.title": "Seberapa kokoh setiap peringkat? {code}, {year}",
+        "ranks.x": "peringkat (1 = terbaik)",
+        "ranks.y": "wilayah",
+        "ranks.nominal": "peringkat nominal",
+        "ranks.median": "peringkat median",
+        "ranks.interval": "5-95 % dari {n} replikasi",
+        "sens.title": "Pilihan mana yang paling menggeser peringkat? {code}, {year}",
+        "sens.x": "porsi varians rata-rata pergeseran peringkat absolut (0-1)",
+        "sens.y": "pilihan",
+        "sens.first": "orde pertama (pilihan itu sendiri)",
+        "sens.inter": "interaksi dengan pilihan lain",
+        "sens.interval": "interval orde total",
+        "factor.weights": "bobot",
+        "factor.normalise": "normalisasi",
+        "factor.aggregate": "agregasi",
+        "factor.impute": "imputasi",
+        "factor.drop_indicator": "satu indikator dihapus",
+    },
+}
+
+
+def _with_nominal(nominal: Any, alternatives: list[Any], label) -> list[Any]:
+    """The alternatives with the nominal one first (added when missing)."""
+    rest = [a for a in alternatives if label(a) != label(nominal)]
+    return [nominal, *rest]
+
+
+def split_alternatives(text: str | None) -> list[str]:
+    """CLI lists: ``a,b,c``; aggregation alternatives with per-level methods are separated
+    by ``;`` (``arithmetic;1=geometric,2=arithmetic``)."""
+    if not text:
+        return []
+    if ";" in text or "=" in text:
+        return [p.strip() for p in text.split(";") if p.strip()]
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def command_table(
+    dataset,
+    what: str = "ranks",
+    *,
+    years: list[int] | None = None,
+    n: int | None = None,
+    seed: int | None = 1,
+    weight_noise: float = 0.25,
+    weight_levels: tuple[int, ...] = (1,),
+    normalise_alternatives: list[str] | None = None,
+    aggregate_alternatives: list[str] | None = None,
+    impute_alternatives: list[str] | None = None,
+    drop_indicator: bool = False,
+    code: str | None = None,
+    levels: tuple[int, ...] = (1, 2),
+    n_boot: int = 500,
+    method: str = "pearson",
+    framework=None,
+) -> tuple[pd.DataFrame, Any]:
+    """The table ``smartcity-eval uncertainty`` writes, and the result object behind it.
+
+    ``what``: ``ranks`` (uncertainty summary per region and year), ``sensitivity``
+    (Sobol' indices: the mean absolute rank shift, then each region's rank),
+    ``dropone`` (rank changes when each pillar/element is removed), ``coherence``
+    (correlations, Cronbach's alpha, flags), ``replications`` (every replication's score
+    and rank). Alternatives default to :func:`~smartcity_eval.uncertainty.default_choices`;
+    when given, the dataset's nominal method is kept first.
+    """
+    from .scoring import _resolve_framework
+    from .uncertainty import NormSpec, _agg_label, parse_aggregate, parse_normalise
+
+    if what not in WHAT:
+        raise DataError(
+            Problem(None, None, "what", f"unknown analysis '{what}'", did_you_mean(what, WHAT))
+        )
+    fw = _resolve_framework(dataset, framework)
+    if years:
+        missing = [y for y in years if y not in dataset.years]
+        if missing:
+            raise DataError(
+                Problem(
+                    None,
+                    None,
+                    "year",
+                    f"no data for year {missing[0]}",
+                    "known years: " + ", ".join(map(str, dataset.years)),
+                    f"tidak ada data untuk tahun {missing[0]}",
+                )
+            )
+    opts = nominal_options(dataset, fw)
+    if what == "coherence":
+        table = coherence_dataset(dataset, framework=fw, years=years or None, method=method)
+        return table, table
+    if what == "dropone":
+        from .sensitivity import drop_one
+
+        base = default_choices(fw, opts, None, weight_noise=0.0)
+        table = drop_one(
+            dataset.observations, fw, base, opts, levels=levels, years=years or None, code=code
+        )
+        return table, table
+    choices = default_choices(
+        fw, opts, dataset.observations, weight_noise=weight_noise, weight_levels=weight_levels
+    )
+    if normalise_alternatives:
+        alts = [parse_normalise(a) for a in normalise_alternatives]
+        choices = Choices(
+            normalise=tuple(_with_nominal(choices.normalise[0], alts, lambda s: s.label)),
+            aggregate=choices.aggregate,
+            impute=choices.impute,
+            weight_noise=choices.weight_noise,
+            weight_levels=choices.weight_levels,
+        )
+    if aggregate_alternatives:
+        alts = [parse_aggregate(a) for a in aggregate_alternatives]
+        choices = Choices(
+            normalise=choices.normalise,
+            aggregate=tuple(_with_nominal(choices.aggregate[0], alts, _agg_label)),
+            impute=choices.impute,
+            weight_noise=choices.weight_noise,
+            weight_levels=choices.weight_levels,
+        )
+    if impute_alternatives:
+        alts = [None if a.lower() in ("none", "off", "") else a for a in impute_alternatives]
+        choices = Choices(
+            normalise=choices.normalise,
+            aggregate=choices.aggregate,
+            impute=tuple(_with_nominal(choices.impute[0], alts, lambda s: s or "none")),
+            weight_noise=choices.weight_noise,
+            weight_levels=choices.weight_levels,
+        )
+    if drop_indicator:
+        choices = Choices(
+            normalise=choices.normalise,
+            aggregate=choices.aggregate,
+            impute=choices.impute,
+            weight_noise=choices.weight_noise,
+            weight_levels=choices.weight_levels,
+            drop_indicator=True,
+        )
+    assert isinstance(choices.normalise[0], NormSpec)
+    if what == "sensitivity":
+        sa = sensitivity_analysis(
+            dataset.observations,
+            fw,
+            choices,
+            opts,
+            n=n or 256,
+            seed=seed,
+            years=years or None,
+            code=code,
+            n_boot=n_boot,
+        )
+        return sa.table(), sa
+    ua = uncertainty_analysis(
+        dataset.observations,
+        fw,
+        choices,
+        opts,
+        n=n or 1000,
+        seed=seed,
+        years=years or None,
+        code=code,
+    )
+    table = ua.summary() if what == "ranks" else ua.replications()
+    return table, ua
+
+
+def command_figure(what: str, result: Any, *, lang: str = "en", region: str | None = None):
+    """The figure of ``smartcity-eval uncertainty --plot``: rank intervals (``ranks``,
+    ``replications``) or sensitivity bars (``sensitivity``), for the latest year analysed.
+    Raises DataError for the other analyses (no figure)."""
+    from . import plots
+    from .sensitivity import SensitivityResult
+    from .uncertainty import UncertaintyResult
+
+    words = _WORDS.get(lang, _WORDS["en"])
+    if isinstance(result, UncertaintyResult):
+        summary = result.summary()
+        year = int(summary["year"].max())
+        s = summary[summary["year"] == year]
+        return plots.rank_uncertainty(
+            list(s["region"]),
+            s["nominal_rank"].to_numpy(),
+            s["median_rank"].to_numpy(),
+            s["rank_q05"].to_numpy(),
+            s["rank_q95"].to_numpy(),
+            highlight=region,
+            title=words["ranks.title"].format(code=result.code, year=year),
+            xlabel=words["ranks.x"],
+            ylabel=words["ranks.y"],
+            nominal_name=words["ranks.nominal"],
+            median_name=words["ranks.median"],
+            interval_name=words["ranks.interval"].format(n=len(result.ranks)),
+        )
+    if isinstance(result, SensitivityResult):
+        ind = result.indices
+        year = int(ind["year"].max())
+        s = ind[ind["year"] == year]
+        return plots.sensitivity_bars(
+            [words.get(f"factor.{f}", f) for f in s["factor"]],
+            s["S1"].to_numpy(),
+            s["ST"].to_numpy(),
+            total_low=s["ST_lo"].to_numpy(),
+            total_high=s["ST_hi"].to_numpy(),
+            title=words["sens.title"].format(code=s["code"].iloc[0], year=year),
+            xlabel=words["sens.x"],
+            ylabel=words["sens.y"],
+            first_name=words["sens.first"],
+            interaction_name=words["sens.inter"],
+            interval_name=words["sens.interval"],
+        )
+    raise DataError(
+        Problem(
+            None,
+            None,
+            "plot",
+            f"no figure for --what {what}",
+            "use --plot with --what ranks or --what sensitivity",
+        )
+    )

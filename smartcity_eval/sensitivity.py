@@ -14,8 +14,8 @@ Indicators* (2008, step 7) as implemented by the JRC's COINr (``get_sensitivity`
 * **First-order index** ``S_i = mean(f_B (f_ABi - f_A)) / V`` (Saltelli et al. 2010,
   table 2 (b)) and **total-order index** ``ST_i = mean((f_A - f_ABi)^2) / (2 V)`` (Jansen
   1999), with ``V`` the variance of ``f_A`` and ``f_B`` pooled (population variance, as
-  SALib; the output is centred first, as SALib does, which lowers the estimator's variance
-  without changing its expectation).
+  SALib; the output is first centred on the mean of all runs, as SALib does, which lowers
+  the variance of the first-order estimator without changing its expectation).
 * **Confidence intervals**: the ``N`` base rows are resampled with replacement
   (``n_boot`` times) and the indices recomputed; the interval is the percentile interval
   (default 5 %-95 %, COINr's ``Si_q5``/``Si_q95``).
@@ -189,9 +189,12 @@ class SobolResult:
 
 
 def _estimate(fA: np.ndarray, fB: np.ndarray, fAB: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Saltelli 2010 S1 and Jansen ST. fA, fB: (..., N, m); fAB: (k, ..., N, m)."""
+    """Saltelli 2010 S1 and Jansen ST. fA, fB: (..., N, m); fAB: (k, ..., N, m).
+
+    The outputs are centred on the mean of all ``N (k + 2)`` runs first, as SALib does."""
     y = np.concatenate([fA, fB], axis=-2)
-    mean = y.mean(axis=-2, keepdims=True)
+    n_all = fA.shape[-2] * (fAB.shape[0] + 2)
+    mean = ((fA.sum(axis=-2) + fB.sum(axis=-2) + fAB.sum(axis=(0, -2))) / n_all)[..., None, :]
     var = y.var(axis=-2)
     a, b, ab = fA - mean, fB - mean, fAB - mean
     num1 = np.mean(b * (ab - a), axis=-2)
@@ -318,6 +321,8 @@ class SensitivityResult:
         regional = self.by_region.reindex(columns=cols)
         out = pd.concat([overall[cols], regional], ignore_index=True)
         out["region"] = out["region"].astype("str")
+        for col in ("n_base", "n_runs"):
+            out[col] = out[col].astype("Int64")
         return out
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "parse_numbers",
     "parse_years",
     "YEAR_RANGE",
+    "closest_year",
 ]
 
 ROW = "_row"
@@ -216,8 +217,7 @@ def _clip(text: str, width: int = 60) -> str:
 
 # --------------------------------------------------------------------------- grids
 def _norm_header(cell: object) -> str:
-    text = str(cell).replace("\ufeff", "").strip().lower()
-    return re.sub(r"\s+", "_", text)
+    return "_".join(str(cell).replace("\ufeff", "").lower().split())
 
 
 def _empty_file(file: str) -> DataError:
@@ -249,9 +249,47 @@ def _sniff_delimiter(text: str, known: set[str]) -> str:
     return best
 
 
+_SMALL = 200_000  # characters: below this a table is parsed without pandas' C reader
+
+
+def _unclosed_quote(text: str, records: list[list[str]]) -> int | None:
+    """The spreadsheet row whose quote is never closed, or None: Python's csv module reads
+    to the end of the file in that cell, so the last record then holds a line break."""
+    if text.count('"') % 2 == 0 or not records:
+        return None
+    for index in range(len(records) - 1, -1, -1):
+        if any("\n" in cell or "\r" in cell for cell in records[index]):
+            return index + 1
+    return None
+
+
+def _unclosed_quote_error(file: str, row: int | None) -> DataError:
+    return DataError(
+        Problem(
+            file,
+            row,
+            None,
+            'a quote (") opened in this row is never closed, so the rest of the file '
+            "would be read as one cell",
+            'remove the stray " or close it; a cell that holds a quote is written "like ""this"""',
+            'tanda kutip (") yang dibuka di baris ini tidak pernah ditutup',
+            'hapus " yang tersesat atau tutup kutipnya',
+        )
+    )
+
+
 def _csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
     """Every record of a CSV text as a row of strings (blank records kept, so that the
     index + 1 is the spreadsheet row)."""
+    if len(text) < _SMALL:
+        # small files: Python's csv module is quicker than starting pandas' parser
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        if _unclosed_quote(text, records):
+            raise _unclosed_quote_error(file, _unclosed_quote(text, records))
+        width = max((len(r) for r in records), default=1) or 1
+        return pd.DataFrame(
+            [r + [""] * (width - len(r)) for r in records], columns=range(width), dtype=object
+        )
     head = list(csv.reader(text.split("\n", _HEAD)[:_HEAD], delimiter=delimiter))
     width = max((len(r) for r in head), default=1) or 1
     try:
@@ -268,20 +306,7 @@ def _csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
     except pd.errors.ParserError as err:
         found = re.search(r"EOF inside string starting at row (\d+)", str(err))
         if found:
-            row = int(found.group(1)) + 1
-            raise DataError(
-                Problem(
-                    file,
-                    row,
-                    None,
-                    'a quote (") opened in this row is never closed, so the rest of the file '
-                    "would be read as one cell",
-                    'remove the stray " or close it; a cell that holds a quote is written '
-                    '"like ""this"""',
-                    'tanda kutip (") yang dibuka di baris ini tidak pernah ditutup',
-                    'hapus " yang tersesat atau tutup kutipnya',
-                )
-            ) from None
+            raise _unclosed_quote_error(file, int(found.group(1)) + 1) from None
         # rows longer than the first ones: read with Python's csv module (slower, exact)
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         width = max((len(r) for r in records), default=1) or 1
@@ -321,6 +346,13 @@ def _strip(column: pd.Series) -> pd.Series:
         stripped = np.array([str(u).strip() for u in uniques], dtype=object)
         return pd.Series(stripped[codes], index=column.index, dtype=object)
     return column.astype(object).map(lambda v: str(v).strip())
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return not math.isnan(to_number(text))
+    except ValueError:
+        return False
 
 
 def _cell_text(value: object) -> str:
@@ -380,7 +412,7 @@ def _find_header(
     Returns (index of the last header row, column names, index of the first data row,
     layout problems). Row indices are 0-based grid rows (spreadsheet row = index + 1).
     """
-    normed = [[_norm_header(c) for c in row] for row in head.itertuples(index=False)]
+    normed = [[_norm_header(c) for c in row] for row in head.to_numpy().tolist()]
     nonempty = [i for i, row in enumerate(normed) if any(row)]
     if not nonempty:
         raise _empty_file(file)
@@ -538,17 +570,18 @@ def _column_problems(
 
 
 def _extra_cell_problems(
-    grid: pd.DataFrame, width: int, delimiter: str, file: str, rows: np.ndarray
+    columns: list[np.ndarray], width: int, delimiter: str, file: str, rows: np.ndarray
 ) -> list[Problem]:
-    """Rows with non-empty cells to the right of the last named column."""
-    if grid.shape[1] <= width:
+    """Rows with non-empty cells to the right of the last named column (``columns``: the
+    cells of each grid column, data rows only)."""
+    if len(columns) <= width:
         return []
-    mask = np.zeros(len(grid), dtype=bool)
-    for j in range(width, grid.shape[1]):
-        mask |= grid.iloc[:, j].to_numpy() != ""
+    mask = np.zeros(len(rows), dtype=bool)
+    for values in columns[width:]:
+        mask |= values != ""
     problems = []
     for i in np.flatnonzero(mask):
-        cells = list(grid.iloc[i])
+        cells = [str(values[i]) for values in columns]
         n = max(j for j, c in enumerate(cells) if c != "") + 1
         split = delimiter == "," and any(
             re.fullmatch(r"[+-]?\d+", cells[j]) and re.fullmatch(r"\d+", cells[j + 1])
@@ -658,28 +691,52 @@ def read_table(
     while width > 0 and not columns[width - 1]:
         width -= 1
     columns = columns[:width]
+    if not set(columns) & set(known):
+        original = [str(c) for c in grid.iloc[header_index].tolist() if str(c).strip()]
+        if any(_is_number(c) for c in original):
+            shown = ", ".join(f"'{_clip(c, 30)}'" for c in original[:6])
+            listed = ", ".join(required)
+            raise DataError(
+                Problem(
+                    file,
+                    header_row,
+                    None,
+                    f"there is no header: row {header_row} holds data ({shown}), not the column "
+                    "names",
+                    f"insert a first row with the column names: {listed}",
+                    f"tidak ada judul kolom: baris {header_row} berisi data ({shown}), bukan "
+                    "nama kolom",
+                    f"sisipkan baris pertama berisi nama kolom: {listed}",
+                )
+            )
     fatal = _column_problems(columns, required, known, allow_extra, file, header_row)
     if fatal:
         raise DataError(layout + fatal)
-    data = grid.iloc[start:]
-    rows = np.arange(start + 1, start + 1 + len(data), dtype="int64")
-    keep = np.zeros(len(data), dtype=bool)
-    for col in data.columns:
-        keep |= data[col].to_numpy() != ""
-    layout += _extra_cell_problems(data[keep], width, delimiter, file, rows[keep])
-    data = data.loc[keep, data.columns[:width]] if width else data.loc[keep, []]
-    rows = rows[keep]
-    data.columns = [c or f"_unnamed{i}" for i, c in enumerate(columns)]
-    data = data.loc[:, ~data.columns.duplicated()].reset_index(drop=True)
-    for col in data.columns:
-        if dirty and col in required:
-            data[col] = _collapse_spaces(data[col])
+    cells = [grid.iloc[start:, j].to_numpy() for j in range(grid.shape[1])]
+    n_rows = len(cells[0]) if cells else 0
+    rows = np.arange(start + 1, start + 1 + n_rows, dtype="int64")
+    keep = np.zeros(n_rows, dtype=bool)
+    for values in cells:
+        keep |= values != ""
+    if not keep.all():
+        cells = [values[keep] for values in cells]
+        rows = rows[keep]
+    layout += _extra_cell_problems(cells, width, delimiter, file, rows)
+    columns_out: dict[str, object] = {}
+    for j, name in enumerate(columns):
+        name = name or f"_unnamed{j}"
+        if name in columns_out:
+            continue
+        column = pd.Series(cells[j], dtype=object)
+        if dirty and name in required:
+            columns_out[name] = _collapse_spaces(column)
         else:
-            data[col] = data[col].astype(str)
+            columns_out[name] = column.astype(str)
     for col in known:
-        if col not in data.columns:
-            data[col] = pd.Series([""] * len(data), dtype="str")
-    data[ROW] = rows
+        if col not in columns_out:
+            columns_out[col] = pd.Series([""] * len(rows), dtype="str")
+    columns_out[ROW] = rows
+    data = pd.DataFrame(columns_out)
     data.attrs["file"] = file
     data.attrs["path"] = str(path)
     data.attrs["decimal_comma"] = delimiter == ";"
@@ -784,7 +841,16 @@ def parse_numbers(
     file = frame.attrs.get("file")
     comma = bool(frame.attrs.get("decimal_comma"))
     text = frame[column].astype(str)
-    values, failed = _vector_numbers(text)
+    if len(text) <= 2000:  # small tables: every cell checked one by one is quicker
+        values = np.full(len(text), np.nan)
+        failed = np.zeros(len(text), dtype=bool)
+        for i, cell in enumerate(text.tolist()):
+            try:
+                values[i] = to_number(cell, comma)
+            except ValueError:
+                failed[i] = True
+    else:
+        values, failed = _vector_numbers(text)
     rows = frame[ROW].to_numpy()
     for i in np.flatnonzero(failed):
         cell = text.iloc[i]
@@ -842,6 +908,30 @@ def _year_problem(file: str | None, row: int, column: str, cell: str) -> Problem
     )
 
 
+def _one_slip(a: str, b: str) -> bool:
+    """Whether two digit strings differ by one changed digit or two swapped neighbours."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 1 or (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def closest_year(year: int, known: Sequence[int]) -> int | None:
+    """The known year ``year`` was most likely meant to be: the only one a single typing slip
+    away (``2204`` -> ``2024``, ``1024`` -> ``2024``), else the nearest in time."""
+    if not known:
+        return None
+    slips = [k for k in known if _one_slip(str(year), str(k))]
+    if len(slips) == 1:
+        return int(slips[0])
+    return int(min(known, key=lambda k: (abs(k - year), k)))
+
+
 def parse_years(frame: pd.DataFrame, column: str, problems: list[Problem]) -> pd.Series:
     """Years as whole numbers (float, NaN where unusable). An empty year, a year that is not
     a whole number (``20x4``, ``2024.5``) and a year outside :data:`YEAR_RANGE` (``2204``;
@@ -867,10 +957,10 @@ def parse_years(frame: pd.DataFrame, column: str, problems: list[Problem]) -> pd
     with np.errstate(invalid="ignore"):
         odd = ~np.isnan(values) & ((values < lo) | (values > hi))
     if odd.any():
-        plausible = sorted({str(int(y)) for y in values[~np.isnan(values) & ~odd]})
+        plausible = sorted({int(y) for y in values[~np.isnan(values) & ~odd]})
         for i in np.flatnonzero(odd):
             cell = text.iloc[i]
-            best = suggest(str(int(values[i])), plausible, cutoff=0.5)
+            best = closest_year(int(values[i]), plausible)
             fix = f"did you mean {best}?" if best else "write the year as four digits, e.g. 2024"
             fix_id = f"maksud Anda {best}?" if best else "tulis tahun dengan empat angka, mis. 2024"
             problems.append(

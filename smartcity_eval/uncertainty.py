@@ -55,6 +55,7 @@ interval is therefore taken over the replications that use the nominal normalisa
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -736,26 +737,27 @@ def _shared_products(
     Returns ``(out, patches, w0)`` with ``w0`` the weight row of a shared ``out``:
 
     * every replication has the same weights: ``out[units, parents]`` computed once;
-    * the weight rows all differ from the most common one in a few entries (one indicator
-      removed per replication): ``out[units, parents]`` for the common row and, as
-      ``patches``, the rank-one corrections ``T[:, c] (w[r, c] - w0[c])`` for parent of ``c``;
+    * the weight rows all differ from a typical row ``w0`` (the column-wise median) in a
+      few entries (one indicator removed per replication): ``out[units, parents]`` for
+      ``w0`` and, as ``patches``, the rank-one corrections ``T[:, c] (w[r, c] - w0[c])``
+      for the parent of ``c``;
     * otherwise ``out[r, units, parents]``: the distinct rows as one matrix product.
     """
     r = w.shape[0]
     U, P = T.shape[0], A.shape[1]
     if r == 1 or not (w != w[0]).any():
         return T @ (w[0][:, None] * A), None, w[0]
-    uniq, inv, counts = np.unique(w, axis=0, return_inverse=True, return_counts=True)
-    inv = np.asarray(inv).reshape(-1)
-    q, c = uniq.shape
-    if q > 8:
-        base = uniq[int(np.argmax(counts))]
+    if r > 8:
+        base = np.median(w, axis=0)  # the typical row when rows differ in few entries
         D = w - base
         nz_r, nz_c = np.nonzero(D)
         if len(nz_r) <= 4 * r:
             parent = A.argmax(axis=1)
             vals = T[:, nz_c].T * D[nz_r, nz_c][:, None]  # (n_changes, U)
             return T @ (base[:, None] * A), _Patches(nz_r, parent[nz_c], vals), base
+    uniq, inv = np.unique(w, axis=0, return_inverse=True)
+    inv = np.asarray(inv).reshape(-1)
+    q, c = uniq.shape
     M = (uniq[:, :, None] * A[None, :, :]).transpose(1, 0, 2).reshape(c, q * P)
     prod = (T @ M).reshape(U, q, P)
     return np.moveaxis(prod, 1, 0)[inv], None, w[0]
@@ -769,9 +771,12 @@ def _combine(parts: list[_Patches], P: int, U: int) -> _Patches:
     rows = np.concatenate([p.rows for p in parts])
     cols = np.concatenate([p.cols for p in parts])
     vals = np.concatenate([p.vals for p in parts])
-    keys, inv = np.unique(rows * P + cols, return_inverse=True)
-    summed = np.zeros((len(keys), U))
-    np.add.at(summed, np.asarray(inv).reshape(-1), vals)
+    key = rows * P + cols
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    summed = np.add.reduceat(vals[order], starts, axis=0)
+    keys = key[starts]
     return _Patches(keys // P, keys % P, summed)
 
 
@@ -813,7 +818,7 @@ def _aggregate_group(
     r, U = W.shape[0], X.shape[0]
     n_agg = int((~prep.is_leaf).sum())
     shared_vals = np.full((U, n_agg), np.nan)
-    rep_vals: np.ndarray | None = None
+    rep_vals: dict[int, np.ndarray] = {}  # slot -> [r, units]
     is_rep = np.zeros(n_agg, dtype=bool)
     patches: dict[int, _Patches] = {}
     leaf_col = np.full(len(prep.is_leaf), -1)
@@ -910,25 +915,25 @@ def _aggregate_group(
             num3[...] = num
             den3 = np.empty((r, U, P))
             den3[...] = den
+            # (replication, parent) pairs are unique after _combine: plain fancy adds
             if len(pn):
-                np.add.at(num3, (pn.rows, slice(None), pn.cols), pn.vals)
+                num3[pn.rows, :, pn.cols] += pn.vals
             if len(pd_):
-                np.add.at(den3, (pd_.rows, slice(None), pd_.cols), pd_.vals)
+                den3[pd_.rows, :, pd_.cols] += pd_.vals
             if rep_k.any():
-                assert rep_vals is not None
-                V = rep_vals[:, :, slot[rep_k]]
+                V = np.stack([rep_vals[int(sl)] for sl in slot[rep_k]], axis=-1)
                 _check_positive_values(V, method)
                 Mg = W[:, kids[rep_k]][:, :, None] * A[rep_k][None]  # (r, c, P)
                 num3 += np.matmul(_transform(V, method), Mg)
                 den3 += np.matmul((~np.isnan(V)).astype(float), Mg)
-            if rep_vals is None:
-                rep_vals = np.full((r, U, n_agg), np.nan)
-            rep_vals[:, :, pslots] = _finish(num3, den3, method, total[:, None, :], min_cov)
+            out3 = _finish(num3, den3, method, total[:, None, :], min_cov)
+            for j, sl in enumerate(pslots):
+                rep_vals[int(sl)] = out3[:, :, j]
             is_rep[pslots] = True
     result = np.empty((r, U, len(slots_out)))
     for j, sl in enumerate(slots_out):
         if is_rep[sl]:
-            result[:, :, j] = rep_vals[:, :, sl]
+            result[:, :, j] = rep_vals[int(sl)]
         else:
             result[:, :, j] = shared_vals[:, sl]
             pt = patches.get(int(sl))
@@ -977,6 +982,28 @@ def year_ranks(prep: Prepared, scores: np.ndarray) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- analysis
+def _nan_quantiles(X: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+    """Quantiles along axis 0 ignoring NaN, R's type 7 (numpy's "linear"), vectorised:
+    ``h = (n - 1) q``, ``x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])``.
+    Returns ``[len(qs), n_columns]`` (NaN for a column without values)."""
+    X = np.asarray(X, dtype=float)
+    out = np.full((len(qs), X.shape[1] if X.ndim == 2 else 0), np.nan)
+    if X.shape[0] == 0:
+        return out
+    srt = np.sort(X, axis=0)  # NaN last
+    n = (~np.isnan(X)).sum(axis=0)
+    cols = np.arange(X.shape[1])
+    for i, q in enumerate(qs):
+        h = (n - 1) * float(q)
+        lo = np.floor(h).astype(int)
+        hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
+        lo = np.clip(lo, 0, None)
+        a = srt[lo, cols]
+        b = srt[hi, cols]
+        out[i] = np.where(n > 0, a + (h - np.floor(h)) * (b - a), np.nan)
+    return out
+
+
 @dataclass(eq=False)
 class UncertaintyResult:
     """The replications of an uncertainty analysis of one node (default the index).
@@ -1008,33 +1035,23 @@ class UncertaintyResult:
         score interval (nominal-scale replications) and the number of replications.
 
         Columns ``region, year, code, nominal_score, nominal_rank, median_rank,
-        mean_rank, rank_qLO, rank_qHI, best_rank, worst_rank, score_median, score_qLO,
-        score_qHI, n_replications, n_same_scale`` (LO, HI = the quantiles in percent,
-        default 05 and 95), sorted by year and nominal rank.
+        mean_rank, rank_qLO, rank_qHI, best_rank, worst_rank, share_nominal_rank,
+        score_median, score_qLO, score_qHI, n_replications, n_same_scale`` (LO, HI = the
+        quantiles in percent, default 05 and 95; ``share_nominal_rank`` = the share of the
+        replications that give the nominal rank), sorted by year and nominal rank.
         """
         lo, hi = quantiles
         tag = [f"q{round(q * 100):02d}" for q in quantiles]
         R, S = self.ranks, self.scores
         valid = ~np.isnan(R)
         same = self.same_scale
-        with np.errstate(all="ignore"):
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                rq = (
-                    np.nanquantile(R, [0.5, lo, hi], axis=0)
-                    if len(R)
-                    else np.full((3, R.shape[1]), np.nan)
-                )
-                sq = (
-                    np.nanquantile(S[same], [0.5, lo, hi], axis=0)
-                    if same.any()
-                    else np.full((3, S.shape[1]), np.nan)
-                )
-                mean_rank = np.nanmean(R, axis=0)
-                best = np.nanmin(R, axis=0)
-                worst = np.nanmax(R, axis=0)
+        rq = _nan_quantiles(R, [0.5, lo, hi])
+        sq = _nan_quantiles(S[same], [0.5, lo, hi])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean_rank = np.nanmean(R, axis=0)
+            best = np.nanmin(R, axis=0)
+            worst = np.nanmax(R, axis=0)
         out = self.prep.units.copy()
         out["code"] = self.code
         out["nominal_score"] = self.nominal_scores
@@ -1045,9 +1062,14 @@ class UncertaintyResult:
         out[f"rank_{tag[1]}"] = rq[2]
         out["best_rank"] = best
         out["worst_rank"] = worst
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["share_nominal_rank"] = (self.nominal_ranks == R).sum(axis=0) / valid.sum(axis=0)
         out["score_median"] = sq[0]
         out[f"score_{tag[0]}"] = sq[1]
         out[f"score_{tag[1]}"] = sq[2]
+        # rank statistics: interpolated quantiles and means carry float noise (1.8499...)
+        rank_cols = ["median_rank", "mean_rank", f"rank_{tag[0]}", f"rank_{tag[1]}"]
+        out[rank_cols] = out[rank_cols].round(10)
         out["n_replications"] = valid.sum(axis=0)
         out["n_same_scale"] = (~np.isnan(S[same])).sum(axis=0)
         out["code"] = out["code"].astype("str")

@@ -9,8 +9,8 @@ region and year from the batch-level results of :func:`prepare`:
   peers, strengths, self-assessment, priorities);
 * assessor agreement per region and year (:func:`smartcity_eval.agreement.agreement`) and
   the spread of each item (:func:`smartcity_eval.agreement.item_disagreement`);
-* rank intervals from the uncertainty analysis where :mod:`smartcity_eval.uncertainty` is
-  available;
+* per report, how robust the rank is (:func:`smartcity_eval.robustness.robustness`:
+  uncertainty and sensitivity analysis, OECD/JRC Handbook 2008 step 7);
 * the provenance of the inputs (:func:`smartcity_eval.provenance.provenance`).
 
 :func:`prepare` does the work once per dataset and methods; the report runner stores its
@@ -53,6 +53,7 @@ __all__ = [
     "indicator_coverage",
     "missing_values",
     "trajectory_series",
+    "robustness_of",
 ]
 
 #: Method options that go to scoring (``consensus`` goes to the gap analysis).
@@ -71,7 +72,6 @@ class BatchData:
     gaps: dict[str, pd.DataFrame]
     agreement: pd.DataFrame
     disagreement: pd.DataFrame
-    uncertainty: pd.DataFrame | None
     inputs: list[dict[str, Any]]
     key: str
 
@@ -103,21 +103,21 @@ def _with_consensus(ds: Any, consensus: str | None) -> Any:
     return dataclasses.replace(ds, meta=meta)
 
 
-def _uncertainty(ds: Any, options: dict[str, Any]) -> pd.DataFrame | None:
-    """Rank intervals per region and year from :mod:`smartcity_eval.uncertainty`, when that
-    module offers ``rank_intervals(dataset, **options)`` (else None)."""
+def robustness_of(ds: Any, region: str, year: int, options: Mapping[str, Any]) -> dict | None:
+    """The uncertainty and sensitivity analysis of ``region``'s rank in ``year``
+    (:func:`smartcity_eval.robustness.robustness`) with the report's methods as the
+    nominal ones; None where the module or the analysis is not available (e.g. a year with
+    a single region)."""
     try:
-        from .. import uncertainty  # type: ignore[attr-defined]
-    except ImportError:
+        from ..robustness import robustness
+    except ImportError:  # pragma: no cover - an older package
         return None
-    fn = getattr(uncertainty, "rank_intervals", None)
-    if fn is None:
-        return None
+    methods = {**ds.meta.get("methods", {}), **{k: v for k, v in options.items() if v is not None}}
+    nominal = dataclasses.replace(ds, meta={**ds.meta, "methods": methods})
     try:
-        table = fn(ds, **options)
-    except TypeError:
-        table = fn(ds)
-    return table if isinstance(table, pd.DataFrame) else None
+        return robustness(nominal, region, int(year))
+    except (DataError, ValueError, ZeroDivisionError):
+        return None
 
 
 def prepare(dataset: Any, **methods: Any) -> BatchData:
@@ -133,6 +133,12 @@ def prepare(dataset: Any, **methods: Any) -> BatchData:
 
     methods = _clean_methods(methods)
     ds = _with_consensus(_load(dataset), methods.get("consensus"))
+    # absolute paths: the batch is used by kernels working in another folder
+    ds = dataclasses.replace(
+        ds,
+        path=Path(ds.path).resolve(),
+        files={role: Path(p).resolve() for role, p in ds.files.items()},
+    )
     options = {k: methods[k] for k in SCORE_OPTIONS if k in methods}
     scores = {name: score_dataset(ds, framework=name, **options) for name in ds.frameworks}
     primary = next(iter(ds.frameworks))
@@ -147,7 +153,7 @@ def prepare(dataset: Any, **methods: Any) -> BatchData:
     resolved = {k: v for k, v in resolved.items() if k not in ("targets", "bands")}
     if "consensus" in ds.methods:
         resolved["consensus"] = ds.methods["consensus"]
-    inputs = file_hashes(ds.files)
+    inputs = file_hashes(ds.files, base=Path(ds.path).parent)
     key = fingerprint([(i["role"], i["sha256"]) for i in inputs], methods, package_version())
     return BatchData(
         dataset=ds,
@@ -157,7 +163,6 @@ def prepare(dataset: Any, **methods: Any) -> BatchData:
         gaps=gaps,
         agreement=agree,
         disagreement=spread,
-        uncertainty=_uncertainty(ds, options),
         inputs=inputs,
         key=key,
     )
@@ -356,9 +361,21 @@ def indicator_coverage(
         & scores["code"].isin(framework.indicators)
     ].set_index("code")
     weights = framework.effective_weights
+    parent = {str(k): str(v) for k, v in framework.parent_map().items()}
+
+    def under(code: str) -> list[str]:  # the indicators below ``code`` (file order)
+        out = []
+        for leaf in framework.indicators:
+            node = leaf
+            while node and node != code:
+                node = parent.get(node, "")
+            if node == code:
+                out.append(leaf)
+        return out
+
     out = []
     for code in [framework.root, *framework.children(framework.root)]:
-        leaves = framework.leaves_under(code)
+        leaves = under(code)
         present = [c for c in leaves if c in rows.index and pd.notna(rows.at[c, "score"])]
         imputed = [c for c in leaves if c in rows.index and bool(rows.at[c, "imputed"])]
         w_all = float(weights.reindex(leaves).sum())
@@ -397,7 +414,9 @@ def missing_values(
         & scores["code"].isin(framework.indicators)
     ].set_index("code")
     obs = observations[(observations["region"] == region) & (observations["year"] == year)]
-    notes = dict(zip(obs["indicator"], obs.get("note", pd.Series("", index=obs.index)), strict=True))
+    notes = dict(
+        zip(obs["indicator"], obs.get("note", pd.Series("", index=obs.index)), strict=True)
+    )
     has_row = set(obs["indicator"])
     out = []
     for code in framework.indicators:
@@ -409,7 +428,9 @@ def missing_values(
         pillar = ancestors[-2] if len(ancestors) >= 2 else (ancestors[0] if ancestors else code)
         note = str(notes.get(code, "") or "")
         if code not in has_row:
-            note = note or ("tidak ada baris di observations" if lang == "id" else "no row in observations")
+            note = note or (
+                "tidak ada baris di observations" if lang == "id" else "no row in observations"
+            )
         out.append(
             {
                 "code": code,
@@ -440,7 +461,14 @@ def trajectory_series(
 
 def _named(frame: pd.DataFrame, framework: Any, lang: str, column: str = "code") -> pd.DataFrame:
     out = frame.copy()
-    out.insert(out.columns.get_loc(column) + 1, "label", [framework.label(str(c), lang) if str(c) in framework.nodes.index else str(c) for c in out[column]])
+    out.insert(
+        out.columns.get_loc(column) + 1,
+        "label",
+        [
+            framework.label(str(c), lang) if str(c) in framework.nodes.index else str(c)
+            for c in out[column]
+        ],
+    )
     return out
 
 
@@ -520,7 +548,8 @@ def report_data(
     :func:`headline_cards`), ``profile``, ``elements``, ``targets``, ``trajectory``,
     ``trajectory_series``, ``change``, ``strengths``, ``self``, ``priorities``,
     ``agreement`` (dict or None), ``disagreement``, ``coverage``, ``missing``,
-    ``robustness`` (DataFrame or None) and ``provenance`` (dict). Tables are pandas
+    ``robustness`` (the dict of :func:`smartcity_eval.robustness.robustness`, or None) and
+    ``provenance`` (dict). Tables are pandas
     DataFrames with a ``label`` column of display names in ``lang``.
     """
     methods = _clean_methods(
@@ -557,7 +586,15 @@ def report_data(
     if cards:
         root_target = targets[targets["code"] == fw.root]
         root_traj = trajectory[trajectory["code"] == fw.root]
-        cards[0]["target"] = float(root_target["target"].iloc[0]) if len(root_target) else math.nan
+        has_target = len(root_target) > 0
+        cards[0]["target"] = float(root_target["target"].iloc[0]) if has_target else math.nan
+        cards[0]["target_pct"] = (
+            float(root_target["pct_achieved"].iloc[0]) if has_target else math.nan
+        )
+        cards[0]["target_band"] = (
+            str(root_target["band_id" if lang == "id" else "band"].iloc[0]) if has_target else ""
+        )
+        cards[0]["target_band_en"] = str(root_target["band"].iloc[0]) if has_target else ""
         cards[0]["target_status"] = (
             str(root_traj["status_id" if lang == "id" else "status"].iloc[0])
             if len(root_traj)
@@ -592,14 +629,12 @@ def report_data(
         spread = _named(spread, fw, lang)
     coverage = indicator_coverage(scores, fw, region, year, lang)
     missing = missing_values(scores, ds.observations, fw, region, year, lang)
-    robustness = None
-    if batch.uncertainty is not None and len(batch.uncertainty):
-        u = batch.uncertainty
-        robustness = u[u["year"] == year].reset_index(drop=True) if "year" in u else u
+    robustness = robustness_of(
+        ds, region, year, {k: batch.methods[k] for k in SCORE_OPTIONS if k in batch.methods}
+    )
 
     params = {"dataset": ds.name, "region": region, "year": year, "lang": lang}
-    prov = provenance(ds.files, batch.options, params)
-    prov["inputs"] = batch.inputs if batch.inputs else prov["inputs"]
+    prov = provenance(ds.files, batch.options, params, inputs=batch.inputs)
     previous = [c for c in cards[:1] if c.get("previous_year") is not None]
     return {
         "meta": {
@@ -616,7 +651,9 @@ def report_data(
             "framework_name": primary,
             "root": fw.root,
             "n_regions": int(year_scores["score"].notna().sum()),
-            "years": sorted(int(y) for y in scores.loc[scores["region"] == region, "year"].unique()),
+            "years": sorted(
+                int(y) for y in scores.loc[scores["region"] == region, "year"].unique()
+            ),
             "previous_year": previous[0]["previous_year"] if previous else None,
             "methods": batch.options,
         },

@@ -125,9 +125,7 @@ def html_to_pdf(
     """Print an HTML file to PDF with headless Chromium (A4, no header/footer)."""
     src = Path(html_path).resolve()
     dest = Path(pdf_path).resolve()
-    _chromium(
-        [f"--print-to-pdf={dest}", "--no-pdf-header-footer", src.as_uri()], chromium, timeout
-    )
+    _chromium([f"--print-to-pdf={dest}", "--no-pdf-header-footer", src.as_uri()], chromium, timeout)
     if not dest.is_file() or dest.stat().st_size == 0:
         raise PdfError("Chromium wrote no PDF")
     return dest

@@ -195,9 +195,7 @@ def plan_reports(
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise DataError(
-            Problem(
-                None, None, "format", f"unknown format '{bad[0]}'", "use html, pdf or html,pdf"
-            )
+            Problem(None, None, "format", f"unknown format '{bad[0]}'", "use html, pdf or html,pdf")
         )
     lang = lang or dataset.lang
     if lang not in ("id", "en"):
@@ -349,9 +347,7 @@ class _Recorder:
 
     def save(self) -> None:
         data = {**self.header, "updated": mf.now_iso(), "reports": list(self.entries.values())}
-        headline = next(
-            (e["headline"] for e in self.entries.values() if e.get("headline")), None
-        )
+        headline = next((e["headline"] for e in self.entries.values() if e.get("headline")), None)
         if headline and headline.get("label"):
             data["index_label"] = headline["label"]
         mf.save_manifest(self.path, data)
@@ -531,7 +527,10 @@ def _write_batch_cache(ds: Any, path: str | None, methods: dict[str, Any]) -> No
         for old in Path(path).parent.glob("batch-*.pkl"):
             with contextlib.suppress(OSError):
                 old.unlink()
-        write_cache(ds, path, **methods)
+        # Without a cache every report analyses the dataset itself (slower, same numbers);
+        # an error here then shows, with its traceback, in each report's notebook.
+        with contextlib.suppress(Exception):
+            write_cache(ds, path, **methods)
 
 
 def _progress_bar(total: int, progress: bool | TextIO, lang: str) -> Any:
@@ -573,25 +572,28 @@ def _execute(
                 initializer=init_process,
                 initargs=(kernel_name, cwd),
             ) as pool:
-                # start (and warm) the workers while this process prepares the batch cache
-                warm = [pool.submit(ping) for _ in range(n_workers)]
-                if prepare is not None and attempts == 1:
-                    prepare()
-                with contextlib.suppress(Exception):
-                    cf.wait(warm, timeout=0)
-                futures = {pool.submit(run_job, job, chromium): job for job in pending}
-                broken: list[ReportJob] = []
-                for future in cf.as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except cf.process.BrokenProcessPool:
-                        broken.append(job)
-                        continue
-                    except Exception as err:  # pragma: no cover - run_job never raises
-                        result = _failure(job, f"{type(err).__name__}: {err}")
-                    _finish(job, result, recorder, done, bar, on_result)
-                pending = broken
+                try:
+                    # start (and warm) the workers while this process prepares the cache
+                    for _ in range(n_workers):
+                        pool.submit(ping)
+                    if prepare is not None and attempts == 1:
+                        prepare()
+                    futures = {pool.submit(run_job, job, chromium): job for job in pending}
+                    broken: list[ReportJob] = []
+                    for future in cf.as_completed(futures):
+                        job = futures[future]
+                        try:
+                            result = future.result()
+                        except cf.process.BrokenProcessPool:
+                            broken.append(job)
+                            continue
+                        except Exception as err:  # pragma: no cover - run_job never raises
+                            result = _failure(job, f"{type(err).__name__}: {err}")
+                        _finish(job, result, recorder, done, bar, on_result)
+                    pending = broken
+                except BaseException:  # Ctrl-C: stop the workers we started, keep what is done
+                    _stop_workers(pool)
+                    raise
         for job in pending:  # a worker process died twice: report, do not hang
             _finish(
                 job,
@@ -605,6 +607,16 @@ def _execute(
         if bar is not None:
             bar.close()
     return done
+
+
+def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate this pool's worker processes (their
+    kernels exit by themselves when their parent is gone: ipykernel's parent poller)."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
 
 
 def _failure(job: ReportJob, error: str) -> dict[str, Any]:

@@ -61,9 +61,9 @@ CSS = """
   margin: .8rem 0; font-weight: 600;}
 .sce .msg {background: #f0f4f8; padding: .5rem .8rem; border-radius: 4px; display: inline-block;}
 .sce .cards {display: flex; gap: 1rem; flex-wrap: wrap; margin: .6rem 0;}
-.sce .card {border: 1px solid #d9e2ec; border-radius: 8px; padding: .8rem 1.1rem; min-width: 15rem;
+.sce .card {border: 1px solid #d9e2ec; border-radius: 8px; padding: .8rem 1.1rem; flex: 1 1 14rem;
   background: #f8fafc;}
-.sce .card.main {border: 2px solid #1f5fa8; background: #eef4fb; min-width: 20rem;}
+.sce .card.main {border: 2px solid #1f5fa8; background: #eef4fb; flex: 1.3 1 18rem;}
 .sce .card .name {font-size: .95rem; color: #52606d; font-weight: 600;}
 .sce .card .value {font-size: 2.6rem; font-weight: 800; color: #1f5fa8; line-height: 1.1;}
 .sce .card .unit {font-size: .85rem; color: #52606d;}
@@ -75,9 +75,11 @@ CSS = """
 .sce table.sce-table {border-collapse: collapse; margin: .4rem 0 1rem 0; font-size: .9rem;}
 .sce table.sce-table th {background: #f0f4f8; padding: .35rem .6rem; text-align: left;
   border-bottom: 2px solid #bcccdc;}
-.sce table.sce-table td {padding: .3rem .6rem; border-bottom: 1px solid #e4e7eb;}
+.sce table.sce-table td {padding: .3rem .6rem; border-bottom: 1px solid #e4e7eb; text-align: left;}
 .sce table.sce-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
 .sce .cols {display: flex; gap: 2rem; flex-wrap: wrap;}
+.sce td.hash {font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .72rem;
+  overflow-wrap: anywhere;}
 .sce code {font-size: .8rem;}
 </style>
 """
@@ -166,9 +168,10 @@ def _table(
     formats: Mapping[str, Callable[[Any], str]] | None = None,
     row_style: Sequence[str] | None = None,
     cell_style: Mapping[str, Sequence[str]] | None = None,
+    classes: Mapping[str, str] | None = None,
 ) -> str:
     """A plain HTML table of ``frame``'s ``columns`` (source -> heading), numbers
-    right-aligned, optional per-row / per-cell inline CSS."""
+    right-aligned, optional per-row / per-cell inline CSS and per-column CSS classes."""
     formats = dict(formats or {})
     head = "".join(f"<th>{_e(h)}</th>" for h in columns.values())
     rows = []
@@ -181,7 +184,11 @@ def _table(
             elif isinstance(value, float):
                 text = fmt(value)
             else:
-                text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+                text = (
+                    ""
+                    if value is None or (isinstance(value, float) and math.isnan(value))
+                    else str(value)
+                )
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             style = ""
             if cell_style and col in cell_style:
@@ -189,7 +196,10 @@ def _table(
             elif row_style:
                 style = row_style[i]
             css = f' style="{style}"' if style else ""
-            klass = ' class="num"' if numeric else ""
+            names = " ".join(
+                n for n in ("num" if numeric else "", (classes or {}).get(col, "")) if n
+            )
+            klass = f' class="{names}"' if names else ""
             cells.append(f"<td{klass}{css}>{_e(text)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -262,16 +272,23 @@ def headline(report: dict[str, Any]) -> None:
             )
         if card.get("has_bands") and card.get("band"):
             lines.append(
-                _e(t("headline.band", lang, band="")) + f'<span class="pill">{_e(card["band"])}</span>'
+                _e(t("headline.band", lang, band=""))
+                + f'<span class="pill">{_e(card["band"])}</span>'
             )
         target = card.get("target")
         if target is not None and not math.isnan(target):
-            status = card.get("target_status", "")
-            colour = plots.STATUS_COLOURS.get(card.get("target_status_en", ""), "#1f2933")
-            lines.append(
-                _e(t("headline.target", lang, target=fmt(target), status=""))
-                + f'<span style="color:{colour};font-weight:700">{_e(status)}</span>'
+            band = plots.BAND_TEXT.get(card.get("target_band_en", ""), "#1f2933")
+            line = _e(t("headline.target", lang, target=fmt(target))) + (
+                f' <span style="color:{band};font-weight:700">{_e(card.get("target_band", ""))}'
+                f" ({_e(fmt(card.get('target_pct'), 0))} %)</span>"
             )
+            if card.get("target_status"):
+                colour = plots.STATUS_COLOURS.get(card.get("target_status_en", ""), "#1f2933")
+                line += (
+                    f' · <span style="color:{colour};font-weight:700">'
+                    f"{_e(card['target_status'])}</span>"
+                )
+            lines.append(line)
         rendered = "".join(f'<div class="line">{line}</div>' for line in lines)
         value = fmt(card["score"]) if not math.isnan(card["score"]) else t("headline.missing", lang)
         parts.append(
@@ -321,10 +338,15 @@ def profile(report: dict[str, Any]) -> None:
         )
         _emit(_wrap(_section("sec.profile", lang, text) + table))
         return
-    lo, hi = m["lo"], m["hi"]
-    if lo is None or (isinstance(lo, float) and math.isnan(lo)):
-        values = pd.concat([p["score"], p["peer_median"], p["target"]]).dropna()
-        lo, hi = float(values.min()) - 0.5, float(values.max()) + 0.5
+    # the radial axis spans the data (to half units) within the scale, so that differences
+    # between pillars show; it is labelled with its unit and ticks
+    values = pd.concat([p["score"], p["peer_median"], p["target"]]).dropna()
+    lo = math.floor(2 * float(values.min())) / 2 - 0.5 if len(values) else 0.0
+    hi = math.ceil(2 * float(values.max())) / 2 + 0.5 if len(values) else 1.0
+    if m["lo"] is not None and not math.isnan(m["lo"]):
+        lo = max(lo, float(m["lo"]))
+    if m["hi"] is not None and not math.isnan(m["hi"]):
+        hi = min(hi, float(m["hi"]))
     title = t("fig.radar", lang, region=m["region"], year=m["year"])
     fig = plots.radar(
         list(p["label"]),
@@ -388,17 +410,6 @@ def gaps(report: dict[str, Any]) -> None:
         _emit(_wrap(head + _msg(t("msg.no_targets", lang, region=m["region"], year=m["year"]))))
         return
     band_col = "band_id" if lang == "id" else "band"
-    title = t("fig.gaps", lang, region=m["region"], year=m["year"])
-    names = dict(zip(table["band"], table[band_col], strict=True))
-    fig = plots.achievement_bars(
-        [f"{c} · {lbl}" for c, lbl in zip(table["code"], table["label"], strict=True)],
-        list(table["pct_achieved"]),
-        list(table["band"]),
-        title=title,
-        xlabel=t("axis.achievement", lang),
-        ylabel=t("label.target", lang),
-        band_names=names,
-    )
     colours = [plots.band_colour(b) for b in table["band"]]
     html_table = _table(
         table,
@@ -414,7 +425,7 @@ def gaps(report: dict[str, Any]) -> None:
         formats={"pct_achieved": lambda v: fmt(v, 1)},
         row_style=colours,
     )
-    _emit(_wrap(head + html_table + _figure(fig, title)))
+    _emit(_wrap(head + html_table))
 
 
 def trajectory(report: dict[str, Any]) -> None:
@@ -424,11 +435,18 @@ def trajectory(report: dict[str, Any]) -> None:
     paths = report["trajectory"]
     head = _section("sec.trajectory", lang, t("text.trajectory", lang))
     if paths.empty:
-        _emit(_wrap(head + _msg(t("msg.no_targets", lang, region=m["region"], year=m["year"]))))
+        text = (
+            t("msg.no_trajectory", lang)
+            if len(report["targets"])
+            else t("msg.no_targets", lang, region=m["region"], year=m["year"])
+        )
+        _emit(_wrap(head + _msg(text)))
         return
     status_col = "status_id" if lang == "id" else "status"
     title = t("fig.trajectory", lang, region=m["region"])
-    shown = paths.assign(label=[f"{c} · {lbl}" for c, lbl in zip(paths["code"], paths["label"], strict=True)])
+    shown = paths.assign(
+        label=[f"{c} · {lbl}" for c, lbl in zip(paths["code"], paths["label"], strict=True)]
+    ).sort_values("level", kind="stable")  # the index and pillars first
     fig = plots.trajectory(
         report["trajectory_series"],
         shown,
@@ -444,7 +462,8 @@ def trajectory(report: dict[str, Any]) -> None:
         status_names=dict(zip(paths["status"], paths[status_col], strict=True)),
     )
     colours = [
-        f"color: {plots.STATUS_COLOURS.get(s, '#1f2933')}; font-weight: 700" for s in paths["status"]
+        f"color: {plots.STATUS_COLOURS.get(s, '#1f2933')}; font-weight: 700"
+        for s in paths["status"]
     ]
     table = _table(
         paths,
@@ -518,7 +537,8 @@ def strengths(report: dict[str, Any]) -> None:
             rank_text=[
                 f"{int(r)}/{int(n)}" if pd.notna(r) and pd.notna(n) else "–"
                 for r, n in zip(part["peer_rank"], part["n_compared"], strict=True)
-            ]
+            ],
+            why=[_why(row, lang) for _, row in part.iterrows()],
         )
         blocks.append(
             f"<div><h3>{_e(t(key, lang))}</h3>"
@@ -529,14 +549,22 @@ def strengths(report: dict[str, Any]) -> None:
                     "label": t("label.name", lang),
                     "score": t("label.score", lang),
                     "rank_text": t("label.rank", lang),
-                    "gap_to_median": t("label.vs_median", lang),
+                    "why": t("label.compared_with", lang),
                 },
-                formats={"gap_to_median": lambda v: fmt(-v if v is not None else v, sign=True)},
                 row_style=[f"background-color: {colour}"] * len(part),
             )
             + "</div>"
         )
     _emit(_wrap(head + f'<div class="cols">{"".join(blocks)}</div>'))
+
+
+def _why(row: pd.Series, lang: str) -> str:
+    """What a strength or weakness is measured against: the peers' median or the target."""
+    if str(row.get("basis")) == "targets":
+        return t("label.vs_target", lang, pct=fmt(row.get("pct_achieved"), 0))
+    diff = row.get("gap_to_median")
+    value = math.nan if diff is None or pd.isna(diff) else 0.0 - float(diff)
+    return t("label.vs_median_value", lang, diff=fmt(value, sign=True))
 
 
 def self_assessment(report: dict[str, Any]) -> None:
@@ -546,9 +574,7 @@ def self_assessment(report: dict[str, Any]) -> None:
     table = report["self"]
     from ..gaps import OVERCLAIM_THRESHOLD
 
-    head = _section(
-        "sec.self", lang, t("text.self", lang, threshold=fmt(OVERCLAIM_THRESHOLD, 1))
-    )
+    head = _section("sec.self", lang, t("text.self", lang, threshold=fmt(OVERCLAIM_THRESHOLD, 1)))
     if table.empty:
         _emit(_wrap(head + _msg(t("msg.no_self", lang, region=m["region"], year=m["year"]))))
         return
@@ -558,7 +584,9 @@ def self_assessment(report: dict[str, Any]) -> None:
     if len(root):
         r = root.iloc[0]
         if bool(r["over_claiming"]):
-            msg = _msg(t("msg.over_claiming", lang, diff=fmt(r["mean_difference"]), p=f"{r['p_sign']:.2g}"))
+            msg = _msg(
+                t("msg.over_claiming", lang, diff=fmt(r["mean_difference"]), p=f"{r['p_sign']:.2g}")
+            )
         else:
             msg = _msg(t("msg.no_over_claiming", lang, diff=fmt(r["mean_difference"], sign=True)))
     title = t("fig.self", lang, region=m["region"], year=m["year"])
@@ -644,10 +672,15 @@ def agreement(report: dict[str, Any]) -> None:
         ("stat.icc2", fmt(stats.get("icc2"), 3)),
         ("stat.icc2k", fmt(stats.get("icc2k"), 3)),
         ("stat.fleiss_kappa", fmt(stats.get("fleiss_kappa"), 3)),
-        ("stat.exact_agreement", fmt(100 * float(stats.get("exact_agreement") or math.nan), 1) + " %"),
+        (
+            "stat.exact_agreement",
+            fmt(100 * float(stats.get("exact_agreement") or math.nan), 1) + " %",
+        ),
     ]
     frame = pd.DataFrame({"stat": [t(k, lang) for k, _ in rows], "value": [v for _, v in rows]})
-    stats_table = _table(frame, {"stat": t("label.statistic", lang), "value": t("label.value", lang)})
+    stats_table = _table(
+        frame, {"stat": t("label.statistic", lang), "value": t("label.value", lang)}
+    )
     spread = report["disagreement"]
     figure = ""
     items = ""
@@ -681,7 +714,9 @@ def agreement(report: dict[str, Any]) -> None:
                 "range": lambda v: fmt(v, 1),
             },
         )
-    _emit(_wrap(head + f'<div class="cols"><div>{stats_table}</div><div>{figure}</div></div>' + items))
+    _emit(
+        _wrap(head + f'<div class="cols"><div>{stats_table}</div><div>{figure}</div></div>' + items)
+    )
 
 
 def coverage(report: dict[str, Any]) -> None:
@@ -730,33 +765,56 @@ def coverage(report: dict[str, Any]) -> None:
 
 
 def robustness(report: dict[str, Any]) -> None:
-    """Rank intervals of every region under varied methods (uncertainty analysis)."""
+    """How robust the rank is: rank intervals of every region under varied methods
+    (uncertainty analysis) and the choice that moves the ranks most (sensitivity)."""
     lang = _lang(report)
     m = report["meta"]
-    table = report.get("robustness")
+    rob = report.get("robustness")
     head = _section("sec.robustness", lang, t("text.robustness", lang))
-    if table is None or len(table) == 0:
+    ranks = rob.get("ranks") if rob else None
+    if rob is None or ranks is None or len(ranks) < 2:
         _emit(_wrap(head + _msg(t("msg.no_uncertainty", lang))))
         return
-    cols = {c.lower(): c for c in table.columns}
-    low = cols.get("rank_low") or cols.get("rank_lo") or cols.get("rank_q05") or cols.get("low")
-    high = cols.get("rank_high") or cols.get("rank_hi") or cols.get("rank_q95") or cols.get("high")
-    point = cols.get("rank_median") or cols.get("rank") or cols.get("nominal_rank")
-    if not (low and high and point):
-        _emit(_wrap(head + _msg(t("msg.no_uncertainty", lang))))
-        return
+    summary = rob["summary"].iloc[0]
+    runs = int(ranks["n_replications"].iloc[0]) if "n_replications" in ranks else 0
+    choices = rob.get("choices")
+    varied = []
+    if choices is not None:
+        for choice, alternatives in zip(choices["choice"], choices["alternatives"], strict=True):
+            if str(alternatives) not in ("", "none", "nominal"):
+                varied.append(t(f"factor.{choice}", lang))
+    factor = str(summary.get("top_factor") or "")
+    text = t(
+        "text.robustness_summary",
+        lang,
+        rank=fmt(summary["nominal_rank"], 0),
+        n=int(summary["n_regions"]),
+        runs=runs,
+        choices=", ".join(varied) or "–",
+        q05=fmt(summary["rank_q05"], 0),
+        q95=fmt(summary["rank_q95"], 0),
+        best=fmt(summary["best_rank"], 0),
+        worst=fmt(summary["worst_rank"], 0),
+        share=fmt(100 * float(summary["share_nominal_rank"]), 0),
+    )
+    if factor:
+        text += " " + t("text.robustness_factor", lang, factor=t(f"factor.{factor}", lang))
     title = t("fig.rank_intervals", lang, year=m["year"])
-    fig = plots.rank_intervals(
-        list(table["region"]),
-        list(table[point].astype(float)),
-        list(table[low].astype(float)),
-        list(table[high].astype(float)),
+    fig = plots.rank_uncertainty(
+        list(ranks["region"]),
+        ranks["nominal_rank"].to_numpy(dtype=float),
+        ranks["median_rank"].to_numpy(dtype=float),
+        ranks["rank_q05"].to_numpy(dtype=float),
+        ranks["rank_q95"].to_numpy(dtype=float),
         highlight=m["region"],
         title=title,
         xlabel=t("axis.rank", lang),
         ylabel=t("axis.region", lang),
+        nominal_name=t("label.nominal_rank", lang),
+        median_name=t("label.median_rank", lang),
+        interval_name=t("label.rank_interval_90", lang, runs=runs),
     )
-    _emit(_wrap(head + _figure(fig, title)))
+    _emit(_wrap(head + f'<p class="msg">{_e(text)}</p>' + _figure(fig, title)))
 
 
 def provenance(report: dict[str, Any]) -> None:
@@ -773,10 +831,17 @@ def provenance(report: dict[str, Any]) -> None:
             "sha256": t("label.sha256", lang),
         },
         formats={"bytes": lambda v: f"{int(v):,}", "sha256": lambda v: str(v)},
+        classes={"sha256": "hash"},
     )
     settings = {**p.get("methods", {}), **p.get("parameters", {})}
     frame = pd.DataFrame(
-        {"k": list(settings), "v": [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in settings.values()]}
+        {
+            "k": list(settings),
+            "v": [
+                json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+                for v in settings.values()
+            ],
+        }
     )
     methods = _table(frame, {"k": t("label.setting", lang), "v": t("label.value", lang)})
     facts = (

@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import shutil
+import tempfile
 import time
 import traceback
 import uuid
@@ -52,6 +53,25 @@ __all__ = [
 HEADLINE_MIME = "application/vnd.smartcity-eval.headline+json"
 #: Prefix of the hidden staging folders (removed by the runner when left by a killed run).
 STAGING_PREFIX = ".staging-"
+
+
+_IPC_PREFIX = "sce-kernel-"
+
+
+def _remove_stale_ipc_dirs() -> None:
+    """Remove kernel socket folders left by worker processes that were killed (SIGKILL
+    leaves no chance to clean up); a folder is stale when the process named in it is gone."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_IPC_PREFIX}*-*"):
+        try:
+            pid = int(path.name[len(_IPC_PREFIX) :].split("-", 1)[0])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:  # someone else's live process
+            continue
 
 
 class ReportError(RuntimeError):
@@ -102,6 +122,7 @@ class KernelWorker:
         self.km: Any = None
         self.kc: Any = None
         self.reports_run = 0
+        self._ipc_dir: str | None = None
 
     # -- kernel life ---------------------------------------------------------------------
     def start(self) -> KernelWorker:
@@ -110,8 +131,18 @@ class KernelWorker:
 
         asyncio.set_event_loop(self.loop)
         # IPC sockets where the OS has them: no TCP ports, and no "unencrypted TCP" warning.
-        transport = "ipc" if os.name == "posix" else "tcp"
-        self.km = AsyncKernelManager(kernel_name=self.kernel_name, transport=transport)
+        # Each kernel gets its own private folder for them (two kernels must never share).
+        if os.name == "posix":
+            if self._ipc_dir is None:
+                _remove_stale_ipc_dirs()
+                self._ipc_dir = tempfile.mkdtemp(prefix=f"{_IPC_PREFIX}{os.getpid()}-")
+            self.km = AsyncKernelManager(
+                kernel_name=self.kernel_name,
+                transport="ipc",
+                ip=os.path.join(self._ipc_dir, "k"),
+            )
+        else:  # pragma: no cover
+            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
         kwargs: dict[str, Any] = {}
         if self.cwd:
             kwargs["cwd"] = self.cwd
@@ -156,6 +187,9 @@ class KernelWorker:
             self.km = None
         with contextlib.suppress(Exception):
             self.loop.close()
+        if self._ipc_dir is not None:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
 
     def __enter__(self) -> KernelWorker:
         return self.start()

@@ -85,19 +85,30 @@ class Framework:
         """Direct children of ``code`` in file order."""
         return self._children[code]
 
+    @cached_property
+    def _parents(self) -> dict[str, str]:
+        return {str(c): str(p) for c, p in self.nodes["parent"].items()}
+
+    @cached_property
+    def _ancestors(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for code in self._parents:
+            chain = []
+            p = self._parents[code]
+            while p:
+                chain.append(p)
+                p = self._parents[p]
+            out[code] = tuple(chain)
+        return out
+
     def parent(self, code: str) -> str | None:
         """The parent of ``code`` (None for the root)."""
-        p = self.nodes.at[code, "parent"]
-        return str(p) if p else None
+        p = self._parents[code]
+        return p or None
 
     def ancestors(self, code: str) -> list[str]:
         """Parents of ``code`` up to the root, nearest first."""
-        out = []
-        p = self.parent(code)
-        while p is not None:
-            out.append(p)
-            p = self.parent(p)
-        return out
+        return list(self._ancestors[code])
 
     def depth(self, code: str) -> int:
         return int(self.nodes.at[code, "depth"])

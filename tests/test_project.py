@@ -50,3 +50,18 @@ def test_every_dependency_is_pinned_in_constraints():
         if "==" in line
     }
     assert wanted <= pinned
+
+
+def test_public_api_names_resolve_and_score_matches_module():
+    import smartcity_eval as se
+    from smartcity_eval import scoring
+
+    missing = [name for name in se.__all__ if not hasattr(se, name)]
+    assert missing == []
+    assert se.score_dataset is scoring.score_dataset
+    try:
+        se.no_such_function  # noqa: B018
+    except AttributeError as err:
+        assert "no_such_function" in str(err)
+    else:  # pragma: no cover
+        raise AssertionError("unknown names must raise AttributeError")

@@ -19,6 +19,9 @@ method         formula (``x`` = raw value x direction, ``lo, hi`` = the output `
                (U - L)`` (COINr ``n_goalposts`` with ``trunc2posts = TRUE``, which flips the
                goalposts for negative directions). Independent of the other units, so scores
                compare across years and regions. COINr's ``a`` scale = ``hi`` when ``lo = 0``.
+               Known difference: COINr's ``n_goalposts`` with ``direction = -1`` also negates
+               its scale ``a``, so a flipped indicator comes out in [-a, 0], exactly minus
+               ours; we keep the documented 0..a convention (tests/test_coinr_crosscheck.py).
 ``rank``       percentile rank ``(r - 1) / (n - 1) * (hi - lo) + lo`` where ``r`` is the rank
                from the lowest value with ties sharing the lowest rank ("min", R's
                ``rank(ties.method = "min")``) and ``n`` the number of non-missing values:

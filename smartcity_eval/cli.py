@@ -273,16 +273,6 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- gaps
-_GAP_CHOICES = (
-    "targets",
-    "trajectory",
-    "change",
-    "drivers",
-    "peers",
-    "strengths",
-    "self",
-    "priorities",
-)
 _GAP_ALL = ("targets", "trajectory", "change", "peers", "strengths", "self", "priorities")
 
 
@@ -338,14 +328,14 @@ def _add_gaps(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from .gaps import PER_NODE, combine, dataset_scores, gap_report, render_text
+    from .gaps import ANALYSES, PER_NODE, combine, dataset_scores, gap_report, render_text
     from .outputs import write_csv
 
     what = _parse_list(args.what) or ["all"]
-    unknown = [w for w in what if w not in (*_GAP_CHOICES, "all")]
+    unknown = [w for w in what if w not in (*ANALYSES, "all")]
     if unknown:
         raise UsageError(
-            f"--what: unknown analysis '{unknown[0]}'; use {', '.join(_GAP_CHOICES)} or all"
+            f"--what: unknown analysis '{unknown[0]}'; use {', '.join(ANALYSES)} or all"
         )
     if "all" in what:
         what = list(_GAP_ALL)

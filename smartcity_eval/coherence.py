@@ -181,24 +181,26 @@ def parent_correlations(
                 }
             )
         )
-    out = pd.concat(frames, ignore_index=True) if frames else _empty_parent()
+    out = _concat_years(
+        frames,
+        year="int64",
+        code="str",
+        level="int64",
+        parent="str",
+        is_indicator="bool",
+        n="int64",
+        r_parent="float64",
+        r_index="float64",
+    )
     out["flag_negative"] = out["r_parent"] < NEGATIVE_THRESHOLD
     return out
 
 
-def _empty_parent() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "year": pd.Series(dtype="int64"),
-            "code": pd.Series(dtype="str"),
-            "level": pd.Series(dtype="int64"),
-            "parent": pd.Series(dtype="str"),
-            "is_indicator": pd.Series(dtype="bool"),
-            "n": pd.Series(dtype="int64"),
-            "r_parent": pd.Series(dtype="float64"),
-            "r_index": pd.Series(dtype="float64"),
-        }
-    )
+def _concat_years(frames: list[pd.DataFrame], **dtypes: str) -> pd.DataFrame:
+    """The per-year frames stacked; with none, an empty frame of these column dtypes."""
+    if frames:
+        return pd.concat(frames, ignore_index=True)
+    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
 
 
 def _corr_matrix(V: np.ndarray, method: str) -> np.ndarray:
@@ -243,19 +245,7 @@ def sibling_correlations(
                 }
             )
         )
-    out = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(
-            {
-                "year": pd.Series(dtype="int64"),
-                "parent": pd.Series(dtype="str"),
-                "code": pd.Series(dtype="str"),
-                "other": pd.Series(dtype="str"),
-                "r": pd.Series(dtype="float64"),
-            }
-        )
-    )
+    out = _concat_years(frames, year="int64", parent="str", code="str", other="str", r="float64")
     out["flag_collinear"] = out["r"].abs() > threshold
     return out
 
@@ -311,19 +301,8 @@ def alpha_table(
                 }
             )
         )
-    out = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(
-            {
-                "year": pd.Series(dtype="int64"),
-                "code": pd.Series(dtype="str"),
-                "level": pd.Series(dtype="int64"),
-                "k": pd.Series(dtype="int64"),
-                "n": pd.Series(dtype="int64"),
-                "alpha": pd.Series(dtype="float64"),
-            }
-        )
+    out = _concat_years(
+        frames, year="int64", code="str", level="int64", k="int64", n="int64", alpha="float64"
     )
     out["flag_low_alpha"] = out["alpha"] < threshold
     return out

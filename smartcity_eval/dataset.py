@@ -912,21 +912,32 @@ def _read_observations(
     frame = _typed(raw, problems, "value", ["region", "indicator"])
     _check_required_text(frame, ["region", "indicator"], problems)
     if frameworks:
-        _check_known(
-            frame,
-            "indicator",
-            _leaves(frameworks),
-            problems,
-            "indicator",
-            where="not an indicator of the framework",
-            where_id="bukan indikator kerangka",
-            aggregates=_aggregates(frameworks),
-            cache=cache,
-        )
-        _check_bounds(frame, "indicator", "value", frameworks, problems, cache)
+        _check_indicators(frame, "value", frameworks, problems, cache)
     _check_duplicates(frame, ["region", "year", "indicator"], problems, "value", cache)
     _check_region_spellings(frame, problems, warnings, cache)
     return frame
+
+
+def _check_indicators(
+    frame: pd.DataFrame,
+    column: str,
+    frameworks: dict[str, Framework],
+    problems: list[Problem],
+    cache: Codes,
+) -> None:
+    """Every ``indicator`` is a leaf of a framework and its ``column`` within the bounds."""
+    _check_known(
+        frame,
+        "indicator",
+        _leaves(frameworks),
+        problems,
+        "indicator",
+        where="not an indicator of the framework",
+        where_id="bukan indikator kerangka",
+        aggregates=_aggregates(frameworks),
+        cache=cache,
+    )
+    _check_bounds(frame, "indicator", column, frameworks, problems, cache)
 
 
 def read_assessments(
@@ -957,18 +968,7 @@ def _read_assessments(
     _check_required_text(frame, ["region", "indicator", "assessor"], problems)
     frame["stage"] = frame["stage"].where(frame["stage"] != "", "assessor")
     if frameworks:
-        _check_known(
-            frame,
-            "indicator",
-            _leaves(frameworks),
-            problems,
-            "indicator",
-            where="not an indicator of the framework",
-            where_id="bukan indikator kerangka",
-            aggregates=_aggregates(frameworks),
-            cache=cache,
-        )
-        _check_bounds(frame, "indicator", "score", frameworks, problems, cache)
+        _check_indicators(frame, "score", frameworks, problems, cache)
     _check_duplicates(
         frame, ["region", "year", "indicator", "stage", "assessor"], problems, "score", cache
     )

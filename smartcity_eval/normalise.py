@@ -66,16 +66,9 @@ def _as_vector(values, n: int, default: float, name: str) -> np.ndarray:
     return arr
 
 
-def percentile_rank(X: np.ndarray, axis: int = -2) -> np.ndarray:
-    """COINr ``n_prank`` along ``axis``: ``(rank_min - 1) / (n - 1)``, NaN kept.
-
-    ``rank_min`` is 1 for the lowest value, ties share the lowest rank (R ``rank(x,
-    ties.method = "min", na.last = "keep")``); ``n`` is the number of non-missing values.
-    Result in [0, 1]; NaN where the value is missing or ``n < 2``.
-    """
-    X = np.asarray(X, dtype=float)
-    moved = np.moveaxis(X, axis, -1)
-    nan = np.isnan(moved)
+def _min_ranks(moved: np.ndarray) -> np.ndarray:
+    """Ranks along the last axis, 1 = the lowest value, ties sharing the lowest rank
+    (``ties.method = "min"``). NaN sort last; their ranks are meaningless (callers mask them)."""
     m = moved.shape[-1]
     order = np.argsort(moved, axis=-1, kind="stable")  # NaN sort last
     srt = np.take_along_axis(moved, order, axis=-1)
@@ -86,6 +79,20 @@ def percentile_rank(X: np.ndarray, axis: int = -2) -> np.ndarray:
     start = np.maximum.accumulate(np.where(new_run, pos, 0.0), axis=-1)
     ranks = np.empty_like(srt)
     np.put_along_axis(ranks, order, start + 1.0, axis=-1)
+    return ranks
+
+
+def percentile_rank(X: np.ndarray, axis: int = -2) -> np.ndarray:
+    """COINr ``n_prank`` along ``axis``: ``(rank_min - 1) / (n - 1)``, NaN kept.
+
+    ``rank_min`` is 1 for the lowest value, ties share the lowest rank (R ``rank(x,
+    ties.method = "min", na.last = "keep")``); ``n`` is the number of non-missing values.
+    Result in [0, 1]; NaN where the value is missing or ``n < 2``.
+    """
+    X = np.asarray(X, dtype=float)
+    moved = np.moveaxis(X, axis, -1)
+    nan = np.isnan(moved)
+    ranks = _min_ranks(moved)
     n = (~nan).sum(axis=-1, keepdims=True).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (ranks - 1.0) / (n - 1.0)

@@ -50,32 +50,38 @@ KURT_THRESH = 3.5
 WINMAX = 5
 
 
-def skew(x: np.ndarray) -> float:
-    """Sample skewness, e1071 type 2 (COINr ``skew``); NaN values dropped; NaN if n < 3."""
+def _centred(x: np.ndarray, min_n: int) -> tuple[np.ndarray, float] | None:
+    """The non-NaN values of ``x`` minus their mean, and the sum of their squares; None if
+    fewer than ``min_n`` values or zero variance (skewness and kurtosis are then NaN)."""
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 3:
-        return math.nan
+    if len(x) < min_n:
+        return None
     d = x - x.mean()
     m2 = np.sum(d**2)
     if m2 == 0:
+        return None
+    return d, m2
+
+
+def skew(x: np.ndarray) -> float:
+    """Sample skewness, e1071 type 2 (COINr ``skew``); NaN values dropped; NaN if n < 3."""
+    centred = _centred(x, 3)
+    if centred is None:
         return math.nan
+    d, m2 = centred
+    n = len(d)
     y = math.sqrt(n) * np.sum(d**3) / m2**1.5
     return float(y * math.sqrt(n * (n - 1)) / (n - 2))
 
 
 def kurt(x: np.ndarray) -> float:
     """Sample excess kurtosis, e1071 type 2 (COINr ``kurt``); NaN dropped; NaN if n < 4."""
-    x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n < 4:
+    centred = _centred(x, 4)
+    if centred is None:
         return math.nan
-    d = x - x.mean()
-    m2 = np.sum(d**2)
-    if m2 == 0:
-        return math.nan
+    d, m2 = centred
+    n = len(d)
     r = n * np.sum(d**4) / m2**2
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 

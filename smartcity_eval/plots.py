@@ -451,6 +451,26 @@ def achievement_bars(
     return fig
 
 
+def _region_ticks(ax: Any, labels: list[str], highlight: str | None) -> None:
+    """One y tick a region, top to bottom, the highlighted one bold in the region colour."""
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=9)
+    for label in ax.get_yticklabels():
+        if label.get_text() == highlight:
+            label.set_fontweight("bold")
+            label.set_color(REGION)
+    ax.invert_yaxis()
+
+
+def _rank_axis_labels(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
+    """Integer rank ticks on x, axis labels, the title and a light vertical grid."""
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=12, fontweight="bold")
+    ax.grid(axis="x", alpha=0.3)
+
+
 def rank_intervals(
     regions: Sequence[str],
     rank: Sequence[float],
@@ -472,22 +492,9 @@ def rank_intervals(
         colour = REGION if regions[i] == highlight else PEERS
         ax.plot([low[i], high[i]], [pos, pos], color=colour, linewidth=5, alpha=0.5)
         ax.scatter([rank[i]], [pos], color=colour, s=40, zorder=3, label=None)
-    ax.set_yticks(range(n))
-    ax.set_yticklabels(
-        [str(regions[i]) for i in order],
-        fontsize=9,
-    )
-    for label in ax.get_yticklabels():
-        if label.get_text() == highlight:
-            label.set_fontweight("bold")
-            label.set_color(REGION)
-    ax.invert_yaxis()
+    _region_ticks(ax, [str(regions[i]) for i in order], highlight)
     ax.set_xlim(0.5, n + 0.5)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
-    ax.grid(axis="x", alpha=0.3)
+    _rank_axis_labels(ax, xlabel, ylabel, title)
     return fig
 
 
@@ -622,20 +629,10 @@ def rank_uncertainty(
             zorder=4,
             label=nominal_name if pos == 0 else None,
         )
-    ax.set_yticks(range(n))
-    ax.set_yticklabels([str(regions[i]) for i in order], fontsize=9)
-    for label in ax.get_yticklabels():
-        if label.get_text() == highlight:
-            label.set_fontweight("bold")
-            label.set_color(REGION)
-    ax.invert_yaxis()
+    _region_ticks(ax, [str(regions[i]) for i in order], highlight)
     top = np.nanmax(np.asarray(high, dtype=float)) if n else 1.0
     ax.set_xlim(0.5, max(float(n), float(top)) + 0.5)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
-    ax.grid(axis="x", alpha=0.3)
+    _rank_axis_labels(ax, xlabel, ylabel, title)
     _legend_below(fig, ax)
     return fig
 

@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from .coherence import coherence_dataset
-from .sensitivity import drop_one_dataset, sensitivity_analysis
+from .sensitivity import (
+    _INDEX_COLUMNS,
+    _REGION_COLUMNS,
+    drop_one_dataset,
+    sensitivity_analysis,
+)
 from .uncertainty import Choices, default_choices, nominal_options, uncertainty_analysis
 from .validation import DataError, Problem, did_you_mean
 
@@ -126,37 +131,8 @@ def robustness(
             drop=True
         )
     else:
-        out["sensitivity"] = pd.DataFrame(
-            columns=[
-                "year",
-                "code",
-                "output",
-                "factor",
-                "S1",
-                "S1_lo",
-                "S1_hi",
-                "ST",
-                "ST_lo",
-                "ST_hi",
-                "interactions",
-                "variance",
-                "n_base",
-                "n_runs",
-            ]
-        )
-        out["sensitivity_region"] = pd.DataFrame(
-            columns=[
-                "region",
-                "year",
-                "code",
-                "output",
-                "factor",
-                "S1",
-                "ST",
-                "interactions",
-                "variance",
-            ]
-        )
+        out["sensitivity"] = pd.DataFrame(columns=list(_INDEX_COLUMNS))
+        out["sensitivity_region"] = pd.DataFrame(columns=list(_REGION_COLUMNS))
     drop = drop_one_dataset(dataset, framework=fw, years=[year])
     out["dropone"] = drop
     out["coherence"] = coherence_dataset(dataset, framework=fw, years=[year])

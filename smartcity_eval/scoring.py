@@ -42,7 +42,7 @@ from .aggregate import AggregationPlan, aggregate_array, node_methods
 from .bands import band_codes
 from .frameworks import Framework, load_framework
 from .normalise import METHODS as NORMALISE_METHODS
-from .normalise import normalise_array
+from .normalise import _min_ranks, normalise_array
 from .validation import DataError, Problem, did_you_mean
 
 __all__ = [
@@ -160,15 +160,7 @@ def rank_min(X: np.ndarray, axis: int = -2, descending: bool = True) -> np.ndarr
     the lowest rank (R/pandas ``ties.method = "min"``); NaN stays NaN."""
     X = np.asarray(X, dtype=float)
     moved = np.moveaxis(-X if descending else X, axis, -1)
-    m = moved.shape[-1]
-    order = np.argsort(moved, axis=-1, kind="stable")
-    srt = np.take_along_axis(moved, order, axis=-1)
-    pos = np.broadcast_to(np.arange(m, dtype=float), srt.shape)
-    new_run = np.ones(srt.shape, dtype=bool)
-    new_run[..., 1:] = srt[..., 1:] != srt[..., :-1]
-    start = np.maximum.accumulate(np.where(new_run, pos, 0.0), axis=-1)
-    ranks = np.empty_like(srt)
-    np.put_along_axis(ranks, order, start + 1.0, axis=-1)
+    ranks = _min_ranks(moved)
     ranks[np.isnan(moved)] = np.nan
     return np.moveaxis(ranks, -1, axis)
 

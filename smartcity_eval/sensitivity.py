@@ -70,6 +70,33 @@ __all__ = [
 ]
 
 
+# Columns of SensitivityResult.indices and .by_region (robustness.py builds empty ones).
+_SOBOL_COLUMNS = [
+    "year",
+    "code",
+    "output",
+    "factor",
+    "S1",
+    "S1_lo",
+    "S1_hi",
+    "ST",
+    "ST_lo",
+    "ST_hi",
+]
+_INDEX_COLUMNS = [*_SOBOL_COLUMNS, "interactions", "variance", "n_base", "n_runs"]
+_REGION_COLUMNS = [
+    "region",
+    "year",
+    "code",
+    "output",
+    "factor",
+    "S1",
+    "ST",
+    "interactions",
+    "variance",
+]
+
+
 @dataclass(frozen=True)
 class SaltelliDesign:
     """A Saltelli (2010) sample of the unit hypercube for ``k`` factors.
@@ -424,43 +451,11 @@ def sensitivity_analysis(
                     float(res.variance[j]) if ok[j] else np.nan,
                 )
             )
-    indices = pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "code",
-            "output",
-            "factor",
-            "S1",
-            "S1_lo",
-            "S1_hi",
-            "ST",
-            "ST_lo",
-            "ST_hi",
-            "variance",
-        ],
-    )
+    indices = pd.DataFrame(rows, columns=[*_SOBOL_COLUMNS, "variance"])
     indices["interactions"] = np.maximum(indices["ST"] - indices["S1"], 0.0)
     indices["n_base"] = N
     indices["n_runs"] = N * (k + 2)
-    indices = indices[
-        [
-            "year",
-            "code",
-            "output",
-            "factor",
-            "S1",
-            "S1_lo",
-            "S1_hi",
-            "ST",
-            "ST_lo",
-            "ST_hi",
-            "interactions",
-            "variance",
-            "n_base",
-            "n_runs",
-        ]
-    ]
+    indices = indices[_INDEX_COLUMNS]
     for col in ("code", "output", "factor"):
         indices[col] = indices[col].astype("str")
     regional = _empty_regional()
@@ -482,9 +477,7 @@ def sensitivity_analysis(
             }
         )
         regional["interactions"] = np.maximum(regional["ST"] - regional["S1"], 0.0)
-        regional = regional[
-            ["region", "year", "code", "output", "factor", "S1", "ST", "interactions", "variance"]
-        ]
+        regional = regional[_REGION_COLUMNS]
     base = np.arange(2 * N)
     ab = Draws(
         weights=draws.weights[base],

@@ -166,27 +166,31 @@ def suggest(value: object, choices: Iterable[object], cutoff: float = 0.6) -> st
     return lowered[match[0]] if match else None
 
 
-def did_you_mean(value: object, choices: Sequence[object] | Iterable[object]) -> str:
-    """A short fix text: ``did you mean 'X'?`` or the list of known names when short."""
+#: The texts of :func:`did_you_mean` per language: a guess, a short list, a count.
+_DID_YOU_MEAN = {
+    "en": ("did you mean '{}'?", "known: ", "use one of the {} known names"),
+    "id": ("maksud Anda '{}'?", "yang dikenal: ", "gunakan salah satu dari {} nama yang dikenal"),
+}
+
+
+def _did_you_mean(value: object, choices: Iterable[object], lang: str) -> str:
+    guess, listed, many = _DID_YOU_MEAN[lang]
     known = [str(c) for c in choices]
     best = suggest(value, known)
     if best is not None:
-        return f"did you mean '{best}'?"
+        return guess.format(best)
     if not known:
         return ""
     if len(known) <= 12:
-        return "known: " + ", ".join(f"'{k}'" for k in known)
-    return f"use one of the {len(known)} known names"
+        return listed + ", ".join(f"'{k}'" for k in known)
+    return many.format(len(known))
+
+
+def did_you_mean(value: object, choices: Sequence[object] | Iterable[object]) -> str:
+    """A short fix text: ``did you mean 'X'?`` or the list of known names when short."""
+    return _did_you_mean(value, choices, "en")
 
 
 def did_you_mean_id(value: object, choices: Sequence[object] | Iterable[object]) -> str:
     """:func:`did_you_mean` in Bahasa Indonesia."""
-    known = [str(c) for c in choices]
-    best = suggest(value, known)
-    if best is not None:
-        return f"maksud Anda '{best}'?"
-    if not known:
-        return ""
-    if len(known) <= 12:
-        return "yang dikenal: " + ", ".join(f"'{k}'" for k in known)
-    return f"gunakan salah satu dari {len(known)} nama yang dikenal"
+    return _did_you_mean(value, choices, "id")

@@ -44,8 +44,6 @@ __all__ = [
     "heatmap",
     "trajectory",
     "paired_bars",
-    "achievement_bars",
-    "rank_intervals",
     "histogram",
     "rank_uncertainty",
     "sensitivity_bars",
@@ -409,48 +407,6 @@ def paired_bars(
     return fig
 
 
-def achievement_bars(
-    labels: Sequence[str],
-    pct: Sequence[float],
-    bands: Sequence[str],
-    *,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    thresholds: Sequence[float] = (33.0, 66.0, 95.0),
-    band_names: Mapping[str, str] | None = None,
-) -> Figure:
-    """Horizontal bars of the percentage of each target achieved, coloured by band, with the
-    band thresholds drawn as vertical lines (capped at 100 %)."""
-    n = len(labels)
-    fig, ax = _new(8.5, max(2.6, 0.4 * n + 1.5))
-    y = np.arange(n)
-    values = np.asarray(pct, dtype=float)
-    colours = [BAND_TEXT.get(str(b), PEERS) for b in bands]
-    ax.barh(y, np.nan_to_num(np.minimum(values, 100.0)), color=colours, height=0.6)
-    for i, v in enumerate(values):
-        if np.isfinite(v):
-            ax.text(min(v, 100.0) + 1, y[i], f"{v:.0f} %", va="center", fontsize=8.5)
-    for x in thresholds:
-        ax.axvline(x, color="#52606d", linewidth=0.8, linestyle=":")
-    ax.set_xlim(0, 112)
-    ax.set_yticks(y)
-    ax.set_yticklabels([_wrap(lbl, 34) for lbl in labels], fontsize=8.5)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
-    seen = list(dict.fromkeys(str(b) for b in bands))
-    handles = [
-        matplotlib.patches.Patch(color=BAND_TEXT.get(b, PEERS), label=(band_names or {}).get(b, b))
-        for b in BAND_TEXT
-        if b in seen
-    ]
-    if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
-    return fig
-
-
 def _region_ticks(ax: Any, labels: list[str], highlight: str | None) -> None:
     """One y tick a region, top to bottom, the highlighted one bold in the region colour."""
     ax.set_yticks(range(len(labels)))
@@ -469,33 +425,6 @@ def _rank_axis_labels(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12, fontweight="bold")
     ax.grid(axis="x", alpha=0.3)
-
-
-def rank_intervals(
-    regions: Sequence[str],
-    rank: Sequence[float],
-    low: Sequence[float],
-    high: Sequence[float],
-    *,
-    highlight: str | None = None,
-    title: str,
-    xlabel: str,
-    ylabel: str,
-    point_name: str = "rank",
-) -> Figure:
-    """Each region's rank (point) and the interval of ranks under varied methods (bar),
-    best first; the highlighted region in the region colour, the others grey."""
-    order = np.argsort(np.asarray(rank, dtype=float), kind="stable")
-    n = len(regions)
-    fig, ax = _new(8.5, max(2.6, 0.42 * n + 1.4))
-    for pos, i in enumerate(order):
-        colour = REGION if regions[i] == highlight else PEERS
-        ax.plot([low[i], high[i]], [pos, pos], color=colour, linewidth=5, alpha=0.5)
-        ax.scatter([rank[i]], [pos], color=colour, s=40, zorder=3, label=None)
-    _region_ticks(ax, [str(regions[i]) for i in order], highlight)
-    ax.set_xlim(0.5, n + 0.5)
-    _rank_axis_labels(ax, xlabel, ylabel, title)
-    return fig
 
 
 def histogram(

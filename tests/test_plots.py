@@ -158,20 +158,9 @@ def test_paired_bars_write_the_differences():
 
 
 def test_other_figures_are_labelled():
-    fig = plots.achievement_bars(
-        ["SCI", "GOV"],
-        [99.7, 20.0],
-        ["achieved", "far"],
-        title="achievement",
-        xlabel="Achievement of target (%)",
-        ylabel="Target",
-    )
-    _check_labelled(fig, "achievement", "Achievement of target (%)", "Target")
-    bars = fig.axes[0].patches
-    assert [round(b.get_width(), 1) for b in bars[:2]] == [99.7, 20.0]
-    assert matplotlib.colors.to_hex(bars[1].get_facecolor()) == plots.BAND_TEXT["far"]
-    fig = plots.rank_intervals(
+    fig = plots.rank_uncertainty(
         ["A", "B", "C"],
+        [2, 1, 3],
         [2, 1, 3],
         [1, 1, 2],
         [3, 2, 3],

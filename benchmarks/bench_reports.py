@@ -58,7 +58,7 @@ def report_numbers(html: str) -> list[str]:
 
 def plan(n: int) -> list[tuple[str, int]]:
     sys.path.insert(0, str(ROOT))
-    from smartcity_eval.dataset import load_dataset
+    from smartcity_eval.io.dataset import load_dataset
 
     regions = load_dataset(DATASET).regions
     pairs = [(r, y) for r in regions for y in YEARS]
@@ -134,7 +134,7 @@ def run_product(
     subprocess.run(cmd, check=True, capture_output=True)
     elapsed = time.perf_counter() - started
     sys.path.insert(0, str(ROOT))
-    from smartcity_eval.outputs import slugify_all
+    from smartcity_eval.io.outputs import slugify_all
 
     slugs = slugify_all(regions)
     pages = {(r, y): out / DATASET.name / slugs[r] / str(y) / "report.html" for r, y in pairs}

@@ -36,10 +36,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from smartcity_eval.aggregate import aggregate_array, plan  # noqa: E402
-from smartcity_eval.frameworks import load_framework  # noqa: E402
-from smartcity_eval.normalise import normalise_array  # noqa: E402
-from smartcity_eval.scoring import indicator_cube, score  # noqa: E402
+from smartcity_eval.io.frameworks import load_framework  # noqa: E402
+from smartcity_eval.scoring.aggregate import aggregate_array, plan  # noqa: E402
+from smartcity_eval.scoring.engine import indicator_cube, score  # noqa: E402
+from smartcity_eval.scoring.normalise import normalise_array  # noqa: E402
 
 
 # --------------------------------------------------------------------------- synthetic data

@@ -7,10 +7,10 @@ values; synthetic, generated here with a seeded factor model.
 
 For each scenario it times, in the same run:
 
-* the vectorised analysis (:func:`smartcity_eval.uncertainty.uncertainty_analysis`:
+* the vectorised analysis (:func:`smartcity_eval.robustness.uncertainty.uncertainty_analysis`:
   preparation, draws, all replications, ranks, summary table), ``--n`` replications;
-* the plain loop that calls :func:`smartcity_eval.scoring.score` once per replication
-  (:func:`smartcity_eval.uncertainty.plain_loop`) on the first ``--loop-n`` of the same
+* the plain loop that calls :func:`smartcity_eval.scoring.engine.score` once per replication
+  (:func:`smartcity_eval.robustness.uncertainty.plain_loop`) on the first ``--loop-n`` of the same
   draws, and checks that both give the same scores (relative 1e-12) and ranks.
 
 Usage::
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval import load_framework
-from smartcity_eval.uncertainty import Choices, plain_loop, uncertainty_analysis
+from smartcity_eval.robustness.uncertainty import Choices, plain_loop, uncertainty_analysis
 
 
 def national_panel(
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _subset(draws, n):
-    from smartcity_eval.uncertainty import Draws
+    from smartcity_eval.robustness.uncertainty import Draws
 
     return Draws(
         weights=draws.weights[:n],

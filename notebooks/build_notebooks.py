@@ -158,7 +158,7 @@ The effective weight of a node is its share of the index.
         ),
         code(
             """
-from smartcity_eval.scoring import effective_weights
+from smartcity_eval.scoring.engine import effective_weights
 
 ds.framework.table().head(12)
 """
@@ -173,7 +173,7 @@ maturity levels), arithmetic means. Ranks are within each year (1 = best).
         ),
         code(
             """
-from smartcity_eval.scoring import score_dataset
+from smartcity_eval.scoring.engine import score_dataset
 
 scores = score_dataset(ds)
 scores.query("code == @ds.framework.root and year == @year").sort_values("rank")
@@ -194,7 +194,7 @@ components.query("level == 0 and region == @region")
         md("## 4. Gap analysis for one region: targets, trajectory, change, peers, priorities"),
         code(
             """
-from smartcity_eval.gaps import gap_report
+from smartcity_eval.analysis.gaps import gap_report
 
 gaps = gap_report(ds, region, year, scores=scores)
 list(gaps)
@@ -207,7 +207,7 @@ list(gaps)
         code('gaps["self"].query("level <= 1")'),
         code(
             """
-from smartcity_eval.agreement import agreement
+from smartcity_eval.analysis.reliability import agreement
 
 agreement(ds.assessments, by=("region", "year")).query("year == @year")
 """
@@ -215,13 +215,13 @@ agreement(ds.assessments, by=("region", "year")).query("year == @year")
         md(
             """
 ## 6. Figures
-The figures of the annual report are plain functions of `smartcity_eval.plots`; the
+The figures of the annual report are plain functions of `smartcity_eval.present.plots`; the
 report's tables come from `smartcity_eval.reports.content.report_data`.
 """
         ),
         code(
             """
-from smartcity_eval import plots
+from smartcity_eval.present import plots
 from smartcity_eval.reports.content import report_data
 
 report = report_data(ds, region, year, lang)
@@ -289,8 +289,8 @@ lang = "en"
         code(
             """
 from smartcity_eval import load_dataset
-from smartcity_eval.agreement import agreement, item_disagreement
-from smartcity_eval.reproduce import reproduce, summary
+from smartcity_eval.analysis.reliability import agreement, item_disagreement
+from smartcity_eval.analysis.reproduction import reproduce, summary
 
 ds = load_dataset(dataset_name)
 table = reproduce(ds, tolerance="auto")

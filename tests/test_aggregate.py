@@ -9,9 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval.aggregate import aggregate_array, node_methods, parse_methods, weighted_mean
-from smartcity_eval.frameworks import Framework
-from smartcity_eval.validation import DataError
+from smartcity_eval.errors import DataError
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.scoring.aggregate import (
+    aggregate_array,
+    node_methods,
+    parse_methods,
+    weighted_mean,
+)
 
 NAN = math.nan
 

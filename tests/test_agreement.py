@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval.agreement import (
+from smartcity_eval.analysis.reliability import (
     AGREEMENT_COLUMNS,
     ICC_KEYS,
     LEVELS,
@@ -38,7 +38,7 @@ from smartcity_eval.agreement import (
     krippendorff_alpha,
     wide_scores,
 )
-from smartcity_eval.validation import DataError
+from smartcity_eval.errors import DataError
 
 NA = math.nan
 
@@ -161,7 +161,7 @@ def random_matrix(rng: np.random.Generator, n: int, k: int, missing: float) -> n
 
 
 # ------------------------------------------------------------------ docstring examples
-@pytest.mark.parametrize("module_name", ["agreement", "consensus"])
+@pytest.mark.parametrize("module_name", ["analysis.reliability", "analysis.assessors"])
 def test_docstring_examples(module_name: str) -> None:
     import importlib
 
@@ -620,7 +620,7 @@ def test_pairwise_reference_agrees_with_itself_on_permutations() -> None:
 
 # ------------------------------------------------------------------ command line
 def test_cli_agreement_on_a_single_csv(tmp_path, assessments: pd.DataFrame, capsys) -> None:
-    from smartcity_eval.cli import main
+    from smartcity_eval.cli.main import main
 
     csv = tmp_path / "assessments.csv"
     frame = assessments.copy()
@@ -650,7 +650,7 @@ def test_cli_agreement_on_a_single_csv(tmp_path, assessments: pd.DataFrame, caps
 
 
 def test_cli_agreement_on_a_dataset_folder(tiny, capsys) -> None:
-    from smartcity_eval.cli import main
+    from smartcity_eval.cli.main import main
 
     assert main(["agreement", str(tiny)]) == 2  # the tiny dataset has no assessments
     assert "no assessor scores" in capsys.readouterr().err

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_eval import DataError, cli, load_dataset
-from smartcity_eval.validation import sort_problems
+from smartcity_eval import DataError, load_dataset
+from smartcity_eval.cli import main as cli
+from smartcity_eval.errors import sort_problems
 from tests.bad_inputs.build import build, cases, expected
 
 ROOT = Path(__file__).resolve().parent.parent

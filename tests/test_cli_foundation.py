@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from smartcity_eval.cli import main
+from smartcity_eval.cli.main import main
 
 from .conftest import DATA
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from smartcity_eval import load_dataset
-from smartcity_eval.coherence import (
+from smartcity_eval.analysis.coherence import (
     alpha_table,
     coherence_dataset,
     coherence_table,
@@ -19,7 +19,7 @@ from smartcity_eval.coherence import (
     parent_correlations,
     sibling_correlations,
 )
-from smartcity_eval.scoring import score
+from smartcity_eval.scoring.engine import score
 
 from .test_uncertainty import make_framework
 

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval.frameworks import load_framework
-from smartcity_eval.scoring import score
+from smartcity_eval.io.frameworks import load_framework
+from smartcity_eval.scoring.engine import score
 
 RSCRIPT = shutil.which("Rscript")
 RUN_COINR = Path(__file__).parent / "coinr" / "run_coinr.R"

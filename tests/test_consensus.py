@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from smartcity_eval.consensus import CONSENSUS_COLUMNS, consensus, self_assessment
-from smartcity_eval.validation import DataError
+from smartcity_eval.analysis.assessors import CONSENSUS_COLUMNS, consensus, self_assessment
+from smartcity_eval.errors import DataError
 
 
 def table(rows: list[tuple]) -> pd.DataFrame:

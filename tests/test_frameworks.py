@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from smartcity_eval import DataError, load_framework
-from smartcity_eval.frameworks import DATA_DIR
+from smartcity_eval.io.frameworks import DATA_DIR
 
 # Indicator weights of PermenPANRB 59/2020 (percent of the whole), from
 # shared/reference/spbe_2020_structure.csv, typed in here independently of the framework file.

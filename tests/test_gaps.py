@@ -1,4 +1,4 @@
-"""Gap analysis (smartcity_eval.gaps) against hand computations on small data.
+"""Gap analysis (smartcity_eval.analysis.gaps) against hand computations on small data.
 
 Every expected number below is worked out by hand in the comment next to it. The fixture
 tree (``TREE``):
@@ -19,8 +19,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from smartcity_eval.frameworks import DATA_DIR, load_framework
-from smartcity_eval.gaps import (
+from smartcity_eval.analysis.gaps import (
     COLUMNS,
     achievement_band,
     change,
@@ -37,7 +36,8 @@ from smartcity_eval.gaps import (
     target_gaps,
     trajectory,
 )
-from smartcity_eval.validation import DataError
+from smartcity_eval.errors import DataError
+from smartcity_eval.io.frameworks import DATA_DIR, load_framework
 
 TREE = """code,parent,name,name_id,weight,direction,unit,lower,upper,target
 IDX,,Index,Indeks,1,,,,,
@@ -646,7 +646,7 @@ needs_data = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def kutai():
-    from smartcity_eval.dataset import load_dataset
+    from smartcity_eval.io.dataset import load_dataset
 
     return load_dataset(KUTAI)
 
@@ -692,7 +692,7 @@ def test_gap_report_unknown_region_suggests_closest(kutai):
 
 @needs_data
 def test_cli_gaps_table_and_csv(tmp_path, capsys):
-    from smartcity_eval.cli import main
+    from smartcity_eval.cli.main import main
 
     assert main(["gaps", str(KUTAI), "--region", REGION, "--year", "2024", "--lang", "en"]) == 0
     text = capsys.readouterr().out
@@ -713,7 +713,7 @@ KEDIRI = DATA_DIR / "kota_kediri"
 
 @pytest.mark.skipif(not (KEDIRI / "published.csv").is_file(), reason="no kota_kediri")
 def test_published_only_dataset_gives_tingkat_improvement():
-    from smartcity_eval.dataset import load_dataset
+    from smartcity_eval.io.dataset import load_dataset
 
     ds = load_dataset(KEDIRI)
     tables = gap_report(ds, "Kota Kediri", 2022)

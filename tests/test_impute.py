@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from smartcity_eval.impute import impute_cube, impute_vector
-from smartcity_eval.validation import DataError
+from smartcity_eval.errors import DataError
+from smartcity_eval.scoring.impute import impute_cube, impute_vector
 
 NAN = math.nan
 

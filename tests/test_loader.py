@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval import DataError, cli, load_dataset
-from smartcity_eval.dataset import read_assessments, read_observations, region_key
-from smartcity_eval.tables import ROW, parse_numbers, parse_years, read_table, to_number
-from smartcity_eval.validation import Problem
+from smartcity_eval import DataError, load_dataset
+from smartcity_eval.cli import main as cli
+from smartcity_eval.errors import Problem
+from smartcity_eval.io.dataset import read_assessments, read_observations, region_key
+from smartcity_eval.io.tables import ROW, parse_numbers, parse_years, read_table, to_number
 from tests.bad_inputs.build import BASE, build, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval.normalise import normalise, normalise_array, percentile_rank
-from smartcity_eval.validation import DataError
+from smartcity_eval.errors import DataError
+from smartcity_eval.scoring.normalise import normalise, normalise_array, percentile_rank
 
 NAN = math.nan
 

@@ -10,10 +10,10 @@ import sys
 import nbformat
 import pytest
 
-from smartcity_eval.dataset import load_dataset
+from smartcity_eval.io.dataset import load_dataset
 from smartcity_eval.reports.render import notebook_to_html
 from smartcity_eval.reports.worker import KernelWorker, headline_of
-from smartcity_eval.scoring import score_dataset
+from smartcity_eval.scoring.engine import score_dataset
 
 from .conftest import DATA, ROOT
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import scipy.stats as st
 
-from smartcity_eval.outliers import (
+from smartcity_eval.scoring.outliers import (
     check_skew_kurt,
     kurt,
     log_ct,

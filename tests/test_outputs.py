@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval import cli, outputs
-from smartcity_eval.outputs import (
+from smartcity_eval.cli import main as cli
+from smartcity_eval.io import outputs
+from smartcity_eval.io.outputs import (
     SLUG_MAX,
     atomic_path,
     atomic_write,
@@ -261,7 +262,8 @@ SLOW_SCORE = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from smartcity_eval import cli, outputs
+    from smartcity_eval.cli import main as cli
+    from smartcity_eval.io import outputs
 
     flag = Path(sys.argv[3])
     real_fsync = os.fsync

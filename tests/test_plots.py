@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from smartcity_eval import plots  # noqa: E402
+from smartcity_eval.present import plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -23,10 +23,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval import labels
-from smartcity_eval.cli import main
-from smartcity_eval.dataset import load_dataset
-from smartcity_eval.provenance import file_hashes, fingerprint, provenance, sha256_file, sha256_text
+from smartcity_eval import messages as labels
+from smartcity_eval.cli.main import main
+from smartcity_eval.io.dataset import load_dataset
+from smartcity_eval.io.provenance import (
+    file_hashes,
+    fingerprint,
+    provenance,
+    sha256_file,
+    sha256_text,
+)
 from smartcity_eval.reports import content, manifest, sections
 from smartcity_eval.reports.runner import format_summary, plan_reports, run_reports
 from smartcity_eval.reports.worker import HEADLINE_MIME, headline_of
@@ -199,7 +205,7 @@ def test_report_data_languages_and_bad_region(small):
     assert r_id["meta"]["lang"] == "id"
     assert r_id["headline"][0]["label"] == "Indeks uji"
     assert r_id["headline"][0]["previous_year"] is None  # first year
-    from smartcity_eval.validation import DataError
+    from smartcity_eval.errors import DataError
 
     with pytest.raises(DataError, match="did you mean 'Kota Satu'"):
         content.report_data(small, "Kota Satoe", 2023)
@@ -267,7 +273,7 @@ def test_plan_passes_plain_json_parameters(small, tmp_path):
     assert json.loads(json.dumps(params)) == params
     assert jobs[0].out_dir.endswith(os.path.join("small", "kota-satu", "2024"))
     assert header["inputs"][0]["sha256"] == sha256_file(small / "dataset.toml")
-    from smartcity_eval.validation import DataError
+    from smartcity_eval.errors import DataError
 
     with pytest.raises(DataError, match="no region"):
         plan_reports(ds, tmp_path, regions=["Kota Empat"])
@@ -512,7 +518,7 @@ def test_killed_run_leaves_earlier_reports_and_manifest_intact(small, tmp_path):
     cmd = [
         sys.executable,
         "-c",
-        "import sys; from smartcity_eval.cli import main; sys.exit(main(sys.argv[1:]))",
+        "import sys; from smartcity_eval.cli.main import main; sys.exit(main(sys.argv[1:]))",
         "reports",
         str(small),
         "--out",

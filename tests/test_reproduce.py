@@ -15,9 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from smartcity_eval.cli import main
-from smartcity_eval.dataset import load_dataset
-from smartcity_eval.reproduce import (
+from smartcity_eval.analysis.reproduction import (
     REPRODUCE_COLUMNS,
     check_consensus,
     decimals_of,
@@ -29,6 +27,8 @@ from smartcity_eval.reproduce import (
     summary,
     within_tolerance,
 )
+from smartcity_eval.cli.main import main
+from smartcity_eval.io.dataset import load_dataset
 
 from .conftest import DATA, write_dataset
 

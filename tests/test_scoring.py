@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from smartcity_eval import load_dataset
-from smartcity_eval.cli import main
-from smartcity_eval.frameworks import load_framework
-from smartcity_eval.scoring import (
+from smartcity_eval.cli.main import main
+from smartcity_eval.errors import DataError
+from smartcity_eval.io.frameworks import load_framework
+from smartcity_eval.scoring.engine import (
     SCORE_COLUMNS,
     contributions,
     effective_weights,
@@ -24,7 +25,6 @@ from smartcity_eval.scoring import (
     score,
     score_dataset,
 )
-from smartcity_eval.validation import DataError
 
 from .conftest import DATA, TINY, write_dataset
 
@@ -167,7 +167,7 @@ def test_bands_half_open_with_top_inclusive(fw):
 
 
 def test_spbe_predicates_at_the_edges():
-    from smartcity_eval.bands import assign_bands
+    from smartcity_eval.scoring.bands import assign_bands
 
     fw = load_framework("spbe_2020")
     s = np.array([1.79, 1.8, 2.6, 3.49, 3.5, 4.2, 5.0, 5.01, math.nan])
@@ -275,7 +275,7 @@ def kediri_components() -> tuple[pd.DataFrame, object]:
     nodes = comp.loc[["FINAL"] + codes].copy()
     nodes["is_leaf"] = [False] + [True] * 5
     nodes["lower"], nodes["upper"] = 1.0, 5.0
-    from smartcity_eval.frameworks import Framework
+    from smartcity_eval.io.frameworks import Framework
 
     fw = Framework(name="kediri", nodes=nodes)
     obs = pd.DataFrame(

@@ -1,4 +1,4 @@
-"""Variance-based sensitivity analysis and drop-one analysis (smartcity_eval.sensitivity).
+"""Variance-based sensitivity analysis and drop-one analysis (smartcity_eval.robustness.sensitivity).
 
 The estimators are checked on functions whose Sobol' indices are known analytically:
 the linear additive model, the Ishigami function and the Sobol' g-function (Saltelli et
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity_eval.scoring import score
-from smartcity_eval.sensitivity import (
+from smartcity_eval.errors import DataError
+from smartcity_eval.robustness.sensitivity import (
     drop_one,
     drop_one_summary,
     mean_abs_rank_shift,
@@ -24,8 +24,8 @@ from smartcity_eval.sensitivity import (
     sensitivity_analysis,
     sobol_indices,
 )
-from smartcity_eval.uncertainty import Choices, framework_variant, prepare
-from smartcity_eval.validation import DataError
+from smartcity_eval.robustness.uncertainty import Choices, framework_variant, prepare
+from smartcity_eval.scoring.engine import score
 
 from .test_uncertainty import make_framework, make_observations
 
@@ -238,7 +238,7 @@ def test_drop_one_summary_by_hand():
 
 def test_kutai_timur_sensitivity_sums_sensibly():
     from smartcity_eval import load_dataset
-    from smartcity_eval.sensitivity import sensitivity_dataset
+    from smartcity_eval.robustness.sensitivity import sensitivity_dataset
 
     ds = load_dataset("kutai_timur")
     res = sensitivity_dataset(ds, n=128, years=[2024], n_boot=100)

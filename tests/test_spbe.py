@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from smartcity_eval import load_framework
-from smartcity_eval.bands import assign_bands
-from smartcity_eval.scoring import score
+from smartcity_eval.scoring.bands import assign_bands
+from smartcity_eval.scoring.engine import score
 
 
 def _levels_frame(levels: list[int]) -> pd.DataFrame:
@@ -68,7 +68,7 @@ def test_spbe_band_edges(value, label, label_id):
 
 def test_kutai_timur_published_spbe_index_is_reproduced():
     from smartcity_eval import load_dataset
-    from smartcity_eval.scoring import score_dataset
+    from smartcity_eval.scoring.engine import score_dataset
 
     ds = load_dataset("kutai_timur")
     out = score_dataset(ds, framework="spbe_2020")

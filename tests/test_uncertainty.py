@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty analysis (smartcity_eval.uncertainty) and its command."""
+"""Monte Carlo uncertainty analysis (smartcity_eval.robustness.uncertainty) and its command."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from smartcity_eval import load_dataset, load_framework
-from smartcity_eval.cli import main
-from smartcity_eval.scoring import score
-from smartcity_eval.uncertainty import (
+from smartcity_eval.cli.main import main
+from smartcity_eval.errors import DataError
+from smartcity_eval.robustness.uncertainty import (
     TIE_DECIMALS,
     Choices,
     NormSpec,
@@ -28,7 +28,7 @@ from smartcity_eval.uncertainty import (
     uncertainty_dataset,
     year_ranks,
 )
-from smartcity_eval.validation import DataError
+from smartcity_eval.scoring.engine import score
 
 # An unbalanced tree: weights differ, an element with one indicator (E21: removing I211
 # removes E21 too), a pillar with indicators and an element as children (P2), directions.
@@ -285,7 +285,7 @@ def test_summary_quantiles_by_hand(small):
 
 
 def test_quantiles_match_numpy_with_missing():
-    from smartcity_eval.uncertainty import _nan_quantiles
+    from smartcity_eval.robustness.uncertainty import _nan_quantiles
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(37, 6))
@@ -515,7 +515,7 @@ def test_cli_plot_and_bad_input(tmp_path):
 
 def test_report_call_is_short():
     """robustness(dataset, region, year) for the report: every table, well under 2 s warm."""
-    from smartcity_eval.robustness import robustness
+    from smartcity_eval.robustness.summary import robustness
 
     ds = load_dataset("kutai_timur")
     robustness(ds, "Kabupaten Kutai Timur", 2024, n=20, n_sensitivity=8, n_boot=10)  # warm-up

@@ -16,11 +16,11 @@ __all__ = ["run_reports", "report_data", "BatchResult"]
 
 def __getattr__(name: str) -> Any:  # lazy: importing the package stays cheap
     if name in ("run_reports", "BatchResult"):
-        from . import runner
+        from smartcity_eval.reports import runner
 
         return getattr(runner, name)
     if name == "report_data":
-        from .content import report_data
+        from smartcity_eval.reports.content import report_data
 
         return report_data
     raise AttributeError(name)

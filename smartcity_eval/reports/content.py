@@ -4,14 +4,14 @@ The report notebook holds no formulas: it calls :func:`report_data` once and han
 result to :mod:`smartcity_eval.reports.sections` to display. :func:`report_data` selects one
 region and year from the batch-level results of :func:`prepare`:
 
-* scores of every tree of the dataset (:func:`smartcity_eval.scoring.score_dataset`);
-* the gap analyses (:func:`smartcity_eval.gaps.gap_report`: targets, trajectory, change,
+* scores of every tree of the dataset (:func:`smartcity_eval.scoring.engine.score_dataset`);
+* the gap analyses (:func:`smartcity_eval.analysis.gaps.gap_report`: targets, trajectory, change,
   peers, strengths, self-assessment, priorities);
-* assessor agreement per region and year (:func:`smartcity_eval.agreement.agreement`) and
-  the spread of each item (:func:`smartcity_eval.agreement.item_disagreement`);
-* per report, how robust the rank is (:func:`smartcity_eval.robustness.robustness`:
+* assessor agreement per region and year (:func:`smartcity_eval.analysis.reliability.agreement`) and
+  the spread of each item (:func:`smartcity_eval.analysis.reliability.item_disagreement`);
+* per report, how robust the rank is (:func:`smartcity_eval.robustness.summary.robustness`:
   uncertainty and sensitivity analysis, OECD/JRC Handbook 2008 step 7);
-* the provenance of the inputs (:func:`smartcity_eval.provenance.provenance`).
+* the provenance of the inputs (:func:`smartcity_eval.io.provenance.provenance`).
 
 :func:`prepare` does the work once per dataset and methods; the report runner stores its
 result in a cache file (:func:`write_cache`) so that the forty reports of a batch do not
@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..labels import t
-from ..provenance import file_hashes, fingerprint, package_version, provenance, sha256_file
-from ..validation import DataError, Problem, did_you_mean
+from smartcity_eval.messages import t
+from smartcity_eval.io.provenance import file_hashes, fingerprint, package_version, provenance, sha256_file
+from smartcity_eval.errors import DataError, Problem, did_you_mean
 
 __all__ = [
     "SCORE_OPTIONS",
@@ -77,7 +77,7 @@ class BatchData:
 
 
 def _load(dataset: Any) -> Any:
-    from ..dataset import Dataset, load_dataset
+    from smartcity_eval.io.dataset import Dataset, load_dataset
 
     return dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
 
@@ -88,7 +88,7 @@ def _clean_methods(methods: Mapping[str, Any]) -> dict[str, Any]:
 
 def cache_key(dataset: Any, **methods: Any) -> str:
     """The fingerprint of a batch: SHA-256 over the inputs' hashes, the methods and the
-    package version (see :func:`smartcity_eval.provenance.fingerprint`)."""
+    package version (see :func:`smartcity_eval.io.provenance.fingerprint`)."""
     ds = _load(dataset)
     inputs = file_hashes(ds.files)
     return fingerprint(
@@ -105,11 +105,11 @@ def _with_consensus(ds: Any, consensus: str | None) -> Any:
 
 def robustness_of(ds: Any, region: str, year: int, options: Mapping[str, Any]) -> dict | None:
     """The uncertainty and sensitivity analysis of ``region``'s rank in ``year``
-    (:func:`smartcity_eval.robustness.robustness`) with the report's methods as the
+    (:func:`smartcity_eval.robustness.summary.robustness`) with the report's methods as the
     nominal ones; None where the module or the analysis is not available (e.g. a year with
     a single region)."""
     try:
-        from ..robustness import robustness
+        from smartcity_eval.robustness.summary import robustness
     except ImportError:  # pragma: no cover - an older package
         return None
     methods = {**ds.meta.get("methods", {}), **{k: v for k, v in options.items() if v is not None}}
@@ -127,9 +127,9 @@ def prepare(dataset: Any, **methods: Any) -> BatchData:
     (scoring; None = the dataset's ``[methods]``) and ``consensus`` (how the assessors'
     scores are combined in the self-assessment comparison).
     """
-    from ..agreement import agreement, item_disagreement
-    from ..gaps import gap_report
-    from ..scoring import resolve_options, score_dataset
+    from smartcity_eval.analysis.reliability import agreement, item_disagreement
+    from smartcity_eval.analysis.gaps import gap_report
+    from smartcity_eval.scoring.engine import resolve_options, score_dataset
 
     methods = _clean_methods(methods)
     ds = _with_consensus(_load(dataset), methods.get("consensus"))
@@ -170,7 +170,7 @@ def prepare(dataset: Any, **methods: Any) -> BatchData:
 
 def write_cache(dataset: Any, path: Path | str, **methods: Any) -> Path:
     """Compute :func:`prepare` and store it at ``path`` (pickle, written atomically)."""
-    from ..outputs import atomic_write
+    from smartcity_eval.io.outputs import atomic_write
 
     batch = prepare(dataset, **methods)
     payload = {
@@ -200,7 +200,7 @@ def read_cache(path: Path | str, dataset: Any, **methods: Any) -> BatchData | No
     batch = payload.get("batch")
     if not isinstance(batch, BatchData) or batch.methods != _clean_methods(methods):
         return None
-    from ..dataset import Dataset, dataset_dir
+    from smartcity_eval.io.dataset import Dataset, dataset_dir
 
     wanted = dataset.path if isinstance(dataset, Dataset) else dataset_dir(dataset)
     if str(Path(wanted).resolve()) != payload.get("dataset_path"):
@@ -548,7 +548,7 @@ def report_data(
     :func:`headline_cards`), ``profile``, ``elements``, ``targets``, ``trajectory``,
     ``trajectory_series``, ``change``, ``strengths``, ``self``, ``priorities``,
     ``agreement`` (dict or None), ``disagreement``, ``coverage``, ``missing``,
-    ``robustness`` (the dict of :func:`smartcity_eval.robustness.robustness`, or None) and
+    ``robustness`` (the dict of :func:`smartcity_eval.robustness.summary.robustness`, or None) and
     ``provenance`` (dict). Tables are pandas
     DataFrames with a ``label`` column of display names in ``lang``.
     """

@@ -33,14 +33,14 @@ _MODULES = (
     "matplotlib.pyplot",
     "IPython.display",
     "smartcity_eval",
-    "smartcity_eval.plots",
-    "smartcity_eval.labels",
-    "smartcity_eval.provenance",
+    "smartcity_eval.present.plots",
+    "smartcity_eval.messages",
+    "smartcity_eval.io.provenance",
     "smartcity_eval.reports.content",
     "smartcity_eval.reports.sections",
-    "smartcity_eval.gaps",
-    "smartcity_eval.scoring",
-    "smartcity_eval.agreement",
+    "smartcity_eval.analysis.gaps",
+    "smartcity_eval.scoring.engine",
+    "smartcity_eval.analysis.reliability",
 )
 
 

@@ -43,12 +43,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..labels import t
-from ..outputs import atomic_write, safe_child
-from ..provenance import fingerprint, package_version, sha256_file
-from ..validation import DataError, Problem, did_you_mean
-from . import manifest as mf
-from .worker import STAGING_PREFIX, ReportJob, init_process, ping, run_job
+from smartcity_eval.messages import t
+from smartcity_eval.io.outputs import atomic_write, safe_child
+from smartcity_eval.io.provenance import fingerprint, package_version, sha256_file
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.reports import manifest as mf
+from smartcity_eval.reports.worker import STAGING_PREFIX, ReportJob, init_process, ping, run_job
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -81,7 +81,7 @@ METHOD_PARAMETERS = (
 
 
 def _slugs(names: Iterable[str]) -> dict[str, str]:
-    from ..outputs import slugify_all
+    from smartcity_eval.io.outputs import slugify_all
 
     return slugify_all(names)
 
@@ -189,7 +189,7 @@ def plan_reports(
     ``dataset`` (absolute path), ``region``, ``year``, ``lang``, the method options and
     ``cache``. Its ``key`` is the fingerprint that decides whether a report is up to date.
     """
-    from ..provenance import file_hashes
+    from smartcity_eval.io.provenance import file_hashes
 
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
@@ -430,7 +430,7 @@ def run_reports(
     -------
     BatchResult. Raises DataError for an unknown dataset, region, year or format.
     """
-    from ..dataset import Dataset, load_dataset
+    from smartcity_eval.io.dataset import Dataset, load_dataset
 
     started = time.perf_counter()
     ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
@@ -440,7 +440,7 @@ def run_reports(
     cache_path: str | None = None
     method_values = {k: v for k, v in (methods or {}).items() if v is not None}
     if use_cache:
-        from .content import cache_key
+        from smartcity_eval.reports.content import cache_key
 
         cache_path = str((cache_dir / f"batch-{cache_key(ds, **method_values)[:24]}.pkl").resolve())
     plan, header = plan_reports(
@@ -482,7 +482,7 @@ def run_reports(
             todo.append(job)
     notes: list[str] = []
     if "pdf" in header["formats"]:
-        from .render import find_chromium
+        from smartcity_eval.reports.render import find_chromium
 
         if find_chromium() is None:
             notes.append(t("summary.no_pdf", lang))
@@ -521,7 +521,7 @@ def run_reports(
 def _write_batch_cache(ds: Any, path: str | None, methods: dict[str, Any]) -> None:
     if path is None:
         return
-    from .content import write_cache
+    from smartcity_eval.reports.content import write_cache
 
     if not Path(path).is_file():
         for old in Path(path).parent.glob("batch-*.pkl"):
@@ -555,7 +555,7 @@ def _execute(
     lang: str,
 ) -> list[dict[str, Any]]:
     """Run the jobs on ``n_workers`` warm-kernel processes; record each as it finishes."""
-    from .render import find_chromium
+    from smartcity_eval.reports.render import find_chromium
 
     chromium = find_chromium() if any("pdf" in j.formats for j in todo) else None
     bar = _progress_bar(len(todo), progress, lang)

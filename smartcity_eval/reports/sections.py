@@ -2,7 +2,7 @@
 
 Each function takes the dict of :func:`smartcity_eval.reports.content.report_data` and
 displays one section: a heading and a short explanation in the report's language
-(:mod:`smartcity_eval.labels`), then figures (:mod:`smartcity_eval.plots`, embedded as PNG
+(:mod:`smartcity_eval.messages`), then figures (:mod:`smartcity_eval.present.plots`, embedded as PNG
 inside a ``<figure>`` with the title as ``alt`` text) and tables (HTML, pandas ``Styler``).
 They compute nothing that is not already in the report dict but formats and labels, so the
 numbers a reader sees are the library's.
@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from .. import plots
-from ..labels import t
-from .worker import HEADLINE_MIME
+from smartcity_eval.present import plots
+from smartcity_eval.messages import t
+from smartcity_eval.reports.worker import HEADLINE_MIME
 
 __all__ = [
     "CSS",
@@ -572,7 +572,7 @@ def self_assessment(report: dict[str, Any]) -> None:
     lang = _lang(report)
     m = report["meta"]
     table = report["self"]
-    from ..gaps import OVERCLAIM_THRESHOLD
+    from smartcity_eval.analysis.gaps import OVERCLAIM_THRESHOLD
 
     head = _section("sec.self", lang, t("text.self", lang, threshold=fmt(OVERCLAIM_THRESHOLD, 1)))
     if table.empty:

@@ -33,7 +33,7 @@ from typing import Any
 
 import nbformat
 
-from .kernel import RESET_CODE, WARM_CODE
+from smartcity_eval.reports.kernel import RESET_CODE, WARM_CODE
 
 __all__ = [
     "KernelWorker",
@@ -323,7 +323,7 @@ def write_report(
     ``failed``: only ``<stem>.failed.ipynb`` (with the error), beside any earlier good report,
     which stays as it was.
     """
-    from .render import PdfError, find_chromium, html_to_pdf, notebook_to_html
+    from smartcity_eval.reports.render import PdfError, find_chromium, html_to_pdf, notebook_to_html
 
     out = Path(job.out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ a chance-corrected coefficient is 0/0), the statistic functions return ``NaN`` a
 :class:`UndefinedStatisticWarning` saying why; :func:`agreement` writes the same reason into
 its ``note`` column instead of warning. Malformed input (not two-dimensional, infinite
 values, negative counts) raises ``ValueError``; problems in an assessments table raise
-:class:`smartcity_eval.validation.DataError`.
+:class:`smartcity_eval.errors.DataError`.
 
 References
 ----------
@@ -54,7 +54,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .validation import DataError, Problem, did_you_mean
+from smartcity_eval.errors import DataError, Problem, did_you_mean
 
 __all__ = [
     "ITEM",

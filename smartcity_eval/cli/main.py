@@ -11,8 +11,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .validation import DataError
+from smartcity_eval import __version__
+from smartcity_eval.errors import DataError
 
 EXIT_OK, EXIT_FOUND, EXIT_INPUT = 0, 1, 2
 
@@ -41,7 +41,7 @@ def _parse_years(text: str | None) -> list[int]:
 
 
 def _load(args: argparse.Namespace, framework: str | None = None):
-    from .dataset import load_dataset
+    from smartcity_eval.io.dataset import load_dataset
 
     ds = load_dataset(args.dataset, framework=framework)
     if ds.warnings and args.command != "validate":
@@ -118,8 +118,8 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .outputs import write_csv
-    from .scoring import score_dataset
+    from smartcity_eval.io.outputs import write_csv
+    from smartcity_eval.scoring.engine import score_dataset
 
     ds = _load(args)
     options = {
@@ -128,7 +128,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if getattr(args, k) is not None
     }
     if args.groups:
-        from .tables import read_table
+        from smartcity_eval.io.tables import read_table
 
         groups = read_table(args.groups, required=["region", "group"], name="groups")
         options["groups"] = dict(zip(groups["region"], groups["group"], strict=True))
@@ -174,10 +174,10 @@ def _add_agreement(sub: argparse._SubParsersAction) -> None:
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .agreement import agreement
-    from .dataset import read_assessments
-    from .outputs import write_csv
-    from .validation import Problem
+    from smartcity_eval.analysis.reliability import agreement
+    from smartcity_eval.errors import Problem
+    from smartcity_eval.io.dataset import read_assessments
+    from smartcity_eval.io.outputs import write_csv
 
     path = Path(args.dataset)
     if path.is_file() or path.suffix.lower() in (".csv", ".xlsx"):
@@ -233,8 +233,7 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from .outputs import write_csv
-    from .reproduce import (
+    from smartcity_eval.analysis.reproduction import (
         check_consensus,
         consensus_method,
         consensus_summary,
@@ -242,7 +241,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
         reproduce,
         summary,
     )
-    from .validation import Problem
+    from smartcity_eval.errors import Problem
+    from smartcity_eval.io.outputs import write_csv
 
     try:
         tolerance = parse_tolerance(args.tolerance)
@@ -328,8 +328,15 @@ def _add_gaps(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from .gaps import ANALYSES, PER_NODE, combine, dataset_scores, gap_report, render_text
-    from .outputs import write_csv
+    from smartcity_eval.analysis.gaps import (
+        ANALYSES,
+        PER_NODE,
+        combine,
+        dataset_scores,
+        gap_report,
+        render_text,
+    )
+    from smartcity_eval.io.outputs import write_csv
 
     what = _parse_list(args.what) or ["all"]
     unknown = [w for w in what if w not in (*ANALYSES, "all")]
@@ -357,7 +364,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         verified=args.verified,
     )
     if args.depth is not None:
-        from .gaps import _pick_framework
+        from smartcity_eval.analysis.gaps import _pick_framework
 
         fw = _pick_framework(ds, args.framework)
         for key in PER_NODE:
@@ -369,7 +376,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
         return EXIT_OK
     frameworks = [ds.framework, *ds.frameworks.values()]
     if args.framework is not None:
-        from .gaps import _pick_framework
+        from smartcity_eval.analysis.gaps import _pick_framework
 
         frameworks.insert(0, _pick_framework(ds, args.framework))
     who = args.region or ("semua daerah" if lang == "id" else "all regions")
@@ -457,8 +464,8 @@ def _add_uncertainty(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_uncertainty(args: argparse.Namespace) -> int:
-    from .outputs import atomic_write, write_csv
-    from .robustness import command_figure, command_table, split_alternatives
+    from smartcity_eval.io.outputs import atomic_write, write_csv
+    from smartcity_eval.robustness.summary import command_figure, command_table, split_alternatives
 
     def ints(text: str, name: str) -> tuple[int, ...]:
         try:
@@ -492,7 +499,7 @@ def _cmd_uncertainty(args: argparse.Namespace) -> int:
         framework=args.framework,
     )
     if args.plot:
-        from .plots import figure_png
+        from smartcity_eval.present.plots import figure_png
 
         fig = command_figure(args.what, result, lang=args.lang or ds.lang, region=args.region)
         atomic_write(args.plot, figure_png(fig))
@@ -538,7 +545,7 @@ def _add_reports(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    from .reports.runner import format_summary, run_reports
+    from smartcity_eval.reports.runner import format_summary, run_reports
 
     formats = _parse_list(args.format)
     bad = [f for f in formats if f not in ("html", "pdf")]

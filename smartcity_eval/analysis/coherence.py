@@ -405,13 +405,13 @@ def coherence_dataset(
     **overrides,
 ) -> pd.DataFrame:
     """:func:`coherence_table` of a loaded dataset scored with its nominal methods
-    (:func:`smartcity_eval.scoring.score_dataset`; ``overrides`` are its options)."""
-    from .scoring import score_dataset
+    (:func:`smartcity_eval.scoring.engine.score_dataset`; ``overrides`` are its options)."""
+    from smartcity_eval.scoring.engine import score_dataset
 
     scores = score_dataset(dataset, framework=framework, **overrides)
     fw = framework if framework is not None and not isinstance(framework, str) else None
     if fw is None:
-        from .scoring import _resolve_framework
+        from smartcity_eval.scoring.engine import _resolve_framework
 
         fw = _resolve_framework(dataset, framework)
     return coherence_table(scores, fw, method=method, years=years)

@@ -3,8 +3,8 @@
 One dict per language, the same keys in both (``tests/test_reports.py`` checks it), and
 :func:`t` to look a key up and fill in its ``{placeholders}``. Names of frameworks' nodes
 come from the framework itself (``name_id`` / ``name``, see
-:meth:`smartcity_eval.frameworks.Framework.label`); the achievement bands and trajectory
-statuses from :mod:`smartcity_eval.gaps` (``band_id``, ``status_id``).
+:meth:`smartcity_eval.io.frameworks.Framework.label`); the achievement bands and trajectory
+statuses from :mod:`smartcity_eval.analysis.gaps` (``band_id``, ``status_id``).
 
 Terms follow the Kominfo smart-city guidance (*Buku Panduan Penyusunan Masterplan Smart
 City*, 2021) and PermenPANRB 59/2020 on SPBE where they have an Indonesian name: pilar /

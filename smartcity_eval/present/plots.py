@@ -1,14 +1,14 @@
 """Figures of the evaluation reports (matplotlib).
 
 Every function takes tidy data and the words to print (titles, axis labels with units:
-the caller chooses the language, see :mod:`smartcity_eval.labels`) and returns a
+the caller chooses the language, see :mod:`smartcity_eval.messages`) and returns a
 ``matplotlib.figure.Figure``; none of them shows or saves it. Every figure has a title and
 labelled axes with units. :func:`figure_png` turns a figure into PNG bytes, and
 :func:`style_band_table` colours a table by achievement band (a pandas ``Styler``).
 
 Visual conventions, the same in every figure: the region in blue, its peers in grey,
 targets in orange (dashed), achievement bands from green (achieved) to red (far), in the
-U4SSC order of :data:`smartcity_eval.gaps.ACHIEVEMENT_BANDS`.
+U4SSC order of :data:`smartcity_eval.analysis.gaps.ACHIEVEMENT_BANDS`.
 
 References
 ----------
@@ -277,7 +277,7 @@ def trajectory(
     series : ``code, year, value`` (the actual values over the years).
     paths : one row per target: ``code, label, baseline_year, baseline, current_year,
         current, target_year, target, projected, status`` (as
-        :func:`smartcity_eval.gaps.trajectory`, with a display ``label``).
+        :func:`smartcity_eval.analysis.gaps.trajectory`, with a display ``label``).
     names : legend names ``actual``, ``path``, ``pace``, ``target``.
     status_names : display name of each status (e.g. Indonesian).
     """

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .validation import DataError, Problem
+from smartcity_eval.errors import DataError, Problem
 
 __all__ = ["METHODS", "impute_cube", "impute_vector", "groups_array"]
 

@@ -48,7 +48,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .validation import DataError, Problem
+from smartcity_eval.errors import DataError, Problem
 
 __all__ = ["METHODS", "normalise_array", "normalise", "percentile_rank"]
 

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .validation import DataError, Problem, did_you_mean, did_you_mean_id, suggest
+from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id, suggest
 
 __all__ = [
     "ROW",

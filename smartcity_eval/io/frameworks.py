@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tables import ROW, find_table, parse_numbers, read_table
-from .validation import DataError, Problem, did_you_mean, did_you_mean_id
+from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id
+from smartcity_eval.io.tables import ROW, find_table, parse_numbers, read_table
 
 __all__ = ["Framework", "load_framework", "load_bands", "framework_dir", "DATA_DIR"]
 
 #: The folder holding the embedded datasets and frameworks (repo checkout or installed copy).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 
 _CODE = re.compile(r"^[A-Za-z0-9._-]+$")
 FRAMEWORK_COLUMNS = ["code", "parent"]

@@ -4,9 +4,9 @@ A published value (one node of one region in one year) is recomputed from the da
 inputs, in this order of preference:
 
 1. **item scores**: the observations of the indicators under the node, and, for items the
-   observations lack, the assessors' consensus (:func:`smartcity_eval.consensus.consensus`,
+   observations lack, the assessors' consensus (:func:`smartcity_eval.analysis.assessors.consensus`,
    method from ``--consensus``, else dataset.toml ``[methods] consensus``, else ``mean``).
-   The node is scored with :mod:`smartcity_eval.scoring` and the dataset's methods (for
+   The node is scored with :mod:`smartcity_eval.scoring.engine` and the dataset's methods (for
    Kominfo and SPBE ``normalise = "none"``: a weighted mean of raw 1-5 levels), using the
    tree that holds the node (:meth:`Dataset.framework_of`).
 2. **published parts**: when no item under the node has a score (e.g. Kota Kediri, where
@@ -62,13 +62,13 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .aggregate import node_methods
-from .consensus import METHODS as CONSENSUS_METHODS
-from .consensus import consensus as consensus_scores
-from .dataset import Dataset, load_dataset
-from .frameworks import Framework
-from .tables import ROW, display_path, read_table
-from .validation import DataError, Problem, did_you_mean
+from smartcity_eval.analysis.assessors import METHODS as CONSENSUS_METHODS
+from smartcity_eval.analysis.assessors import consensus as consensus_scores
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.dataset import Dataset, load_dataset
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.io.tables import ROW, display_path, read_table
+from smartcity_eval.scoring.aggregate import node_methods
 
 __all__ = [
     "REPRODUCE_COLUMNS",
@@ -362,7 +362,7 @@ def _score_items(
     dataset: Dataset, items: pd.DataFrame, framework: Framework
 ) -> dict[tuple[str, int, str], float]:
     """Score ``items`` on ``framework`` with the dataset's methods: {(region, year, code): score}."""
-    from .scoring import score_dataset
+    from smartcity_eval.scoring.engine import score_dataset
 
     if items.empty:
         return {}
@@ -387,8 +387,8 @@ def _score_items(
 # ----------------------------------------------------------------------------- published parts
 def _methods_of(dataset: Dataset, framework: Framework) -> dict[str, str]:
     """The aggregation method of every aggregate node of ``framework`` with the dataset's
-    ``[methods] aggregate`` (as :func:`smartcity_eval.scoring.score_dataset` resolves it)."""
-    from .scoring import resolve_options
+    ``[methods] aggregate`` (as :func:`smartcity_eval.scoring.engine.score_dataset` resolves it)."""
+    from smartcity_eval.scoring.engine import resolve_options
 
     options = resolve_options(dataset, framework)
     return node_methods(framework, options.get("aggregate", "arithmetic"))
@@ -421,7 +421,7 @@ def _from_published(
     """Aggregate ``code`` from the published values of its children (recursively).
 
     ``published``: {code: (value, decimals)} of one region and year; ``methods``: the
-    aggregation of each node (:func:`smartcity_eval.aggregate.node_methods`). Returns the value and
+    aggregation of each node (:func:`smartcity_eval.scoring.aggregate.node_methods`). Returns the value and
     {input code: (sensitivity, decimals)}, or None when a child with a weight has neither a
     published value nor published parts.
     """

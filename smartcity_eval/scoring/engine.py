@@ -3,13 +3,13 @@
 The pipeline follows the OECD/JRC *Handbook on Constructing Composite Indicators* (2008)
 and the JRC's COINr (``Impute`` -> ``Treat`` -> ``Normalise`` -> ``Aggregate``):
 
-1. optional imputation (:mod:`smartcity_eval.impute`), flagged ``imputed``;
-2. optional outlier treatment as COINr's ``Treat`` (:mod:`smartcity_eval.outliers`),
+1. optional imputation (:mod:`smartcity_eval.scoring.impute`), flagged ``imputed``;
+2. optional outlier treatment as COINr's ``Treat`` (:mod:`smartcity_eval.scoring.outliers`),
    flagged ``treated``;
-3. normalisation per indicator within the scope (:mod:`smartcity_eval.normalise`);
-4. aggregation up the tree (:mod:`smartcity_eval.aggregate`);
+3. normalisation per indicator within the scope (:mod:`smartcity_eval.scoring.normalise`);
+4. aggregation up the tree (:mod:`smartcity_eval.scoring.aggregate`);
 5. ranks within each year and node (1 = best, ties share the lowest rank, "min"), and
-   predicate bands (:mod:`smartcity_eval.bands`).
+   predicate bands (:mod:`smartcity_eval.scoring.bands`).
 
 Public API
 ----------
@@ -20,8 +20,8 @@ Public API
 ``round_half_up(x, digits)`` -> the rounding used to print scores like publications.
 
 The array kernels for heavy use (uncertainty analysis with a leading replication axis) are
-:func:`smartcity_eval.normalise.normalise_array` and
-:func:`smartcity_eval.aggregate.aggregate_array`; :func:`indicator_cube` gives the
+:func:`smartcity_eval.scoring.normalise.normalise_array` and
+:func:`smartcity_eval.scoring.aggregate.aggregate_array`; :func:`indicator_cube` gives the
 ``[years, regions, indicators]`` array that :func:`score` starts from.
 """
 
@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import AggregationPlan, aggregate_array, node_methods
-from .bands import band_codes
-from .frameworks import Framework, load_framework
-from .normalise import METHODS as NORMALISE_METHODS
-from .normalise import _min_ranks, normalise_array
-from .validation import DataError, Problem, did_you_mean
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.frameworks import Framework, load_framework
+from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_array, node_methods
+from smartcity_eval.scoring.bands import band_codes
+from smartcity_eval.scoring.normalise import METHODS as NORMALISE_METHODS
+from smartcity_eval.scoring.normalise import _min_ranks, normalise_array
 
 __all__ = [
     "score",
@@ -236,10 +236,10 @@ def score(
         Rows of indicators not in the framework are ignored.
     framework : the tree.
     normalise : ``none | minmax | zscore | goalposts | rank | target`` (see
-        :mod:`smartcity_eval.normalise`).
+        :mod:`smartcity_eval.scoring.normalise`).
     range : ``(lo, hi)`` output range of minmax, goalposts, rank and target.
     aggregate : ``arithmetic | geometric | harmonic``, or a dict ``{depth or code: method}``
-        (also the CLI form ``"1=arithmetic,2=geometric"``); see :mod:`smartcity_eval.aggregate`.
+        (also the CLI form ``"1=arithmetic,2=geometric"``); see :mod:`smartcity_eval.scoring.aggregate`.
     scope : ``"year"`` normalises (and imputes, treats) within each year; ``"all"`` pools
         all years so that scores compare across years.
     min_coverage : 0-1; an aggregate whose weighted share of children present is below this
@@ -298,7 +298,7 @@ def score(
     n_y, n_r, n_i = X.shape
     imputed = np.zeros(X.shape, dtype=bool)
     if not _off(impute):
-        from .impute import groups_array, impute_cube
+        from smartcity_eval.scoring.impute import groups_array, impute_cube
 
         X, imputed = impute_cube(
             X,
@@ -311,7 +311,7 @@ def score(
     raw = X
     treated = np.zeros(X.shape, dtype=bool)
     if not _off(outliers):
-        from .outliers import treat_cube
+        from smartcity_eval.scoring.outliers import treat_cube
 
         params = dict(outliers) if isinstance(outliers, Mapping) else {}
         X, treated, _ = treat_cube(X, present=cube.present, scope=scope, **params)
@@ -448,7 +448,7 @@ def resolve_options(dataset, framework: Framework, **options: Any) -> dict[str, 
 def score_dataset(
     dataset, framework: Framework | str | Path | None = None, **options: Any
 ) -> pd.DataFrame:
-    """Score a loaded :class:`~smartcity_eval.dataset.Dataset`.
+    """Score a loaded :class:`~smartcity_eval.io.dataset.Dataset`.
 
     ``framework`` is None (the dataset's primary tree), a Framework, the name of one of
     ``dataset.frameworks``, or a framework name/path for :func:`load_framework`. Defaults

@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from .validation import DataError, Problem
+from smartcity_eval.errors import DataError, Problem
 
 __all__ = [
     "METHODS",
@@ -124,7 +124,7 @@ def node_methods(framework, aggregate: str | Mapping | None = "arithmetic") -> d
         elif str(key) in nodes.index:
             by_code[str(key)] = str(method)
         else:
-            from .validation import did_you_mean
+            from smartcity_eval.errors import did_you_mean
 
             problems.append(
                 Problem(
@@ -222,7 +222,7 @@ def aggregate_array(
     ----------
     X : ``[..., n_indicators]`` normalised indicator scores in ``framework.indicators``
         order; NaN = missing. Leading dimensions are free (e.g. replications x regions).
-    framework : the tree (a :class:`~smartcity_eval.frameworks.Framework`).
+    framework : the tree (a :class:`~smartcity_eval.io.frameworks.Framework`).
     method : a method name, or a dict per depth / code (see the module docstring).
     min_coverage : 0-1; an aggregate with a weighted share of children present below this
         is missing.

@@ -5,9 +5,9 @@ whether it is on track, what changed since last year and why, how it compares wi
 peers, where its self-assessment was too generous, and what to fix first.
 
 Every function here is pure: it takes a tidy *scores* frame (the output of
-:func:`smartcity_eval.scoring.score`: ``region, year, code, score`` and, where known,
+:func:`smartcity_eval.scoring.engine.score`: ``region, year, code, score`` and, where known,
 ``raw`` and ``level``; one row per node, region and year) plus a
-:class:`~smartcity_eval.frameworks.Framework` and, where needed, the ``targets`` or
+:class:`~smartcity_eval.io.frameworks.Framework` and, where needed, the ``targets`` or
 ``assessments`` table, and returns a tidy frame whose first columns are ``region, year,
 code``. :func:`gap_report` runs them all on a loaded dataset. Every output column is
 documented in ``docs/columns.md``.
@@ -55,12 +55,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .frameworks import Framework
-from .scoring import contributions
-from .validation import DataError, Problem, did_you_mean
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.scoring.engine import contributions
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .dataset import Dataset
+    from smartcity_eval.io.dataset import Dataset
 
 __all__ = [
     "ACHIEVEMENT_BANDS",
@@ -181,7 +181,7 @@ def _check_scores(scores: pd.DataFrame) -> None:
                 None,
                 missing[0],
                 f"the scores table lacks the column(s) {', '.join(missing)}",
-                "pass the output of smartcity_eval.scoring.score",
+                "pass the output of smartcity_eval.scoring.engine.score",
             )
         )
 
@@ -869,7 +869,7 @@ def strengths_weaknesses(
 # ----------------------------------------------------------------------------- 6. self
 def _aggregate_items(items: pd.DataFrame, framework: Framework, value: str) -> pd.DataFrame:
     """Arithmetic aggregation of item values up the tree (missing skipped, weights renormalised)."""
-    from .aggregate import aggregate_array
+    from smartcity_eval.scoring.aggregate import aggregate_array
 
     wide = items.pivot_table(
         index=["region", "year"], columns="code", values=value, aggfunc="first"
@@ -894,11 +894,11 @@ def self_vs_verified(
     Parameters
     ----------
     assessments : the assessments table; rows with ``stage = self`` are the region's
-        self-assessment (see :func:`smartcity_eval.consensus.self_assessment`).
+        self-assessment (see :func:`smartcity_eval.analysis.assessors.self_assessment`).
     framework : items are its indicators; differences are aggregated up its tree.
     verified : the verified item scores as an observations table (``region, year,
         indicator, value``); default the consensus of the assessors
-        (:func:`smartcity_eval.consensus.consensus` with ``consensus_method``).
+        (:func:`smartcity_eval.analysis.assessors.consensus` with ``consensus_method``).
     threshold : mean difference, in levels, above which over-claiming can be flagged.
     alpha : significance level of the one-sided sign test.
 
@@ -925,7 +925,7 @@ def self_vs_verified(
     -------
     DataFrame with the columns of ``COLUMNS["self"]``.
     """
-    from .consensus import consensus, self_assessment
+    from smartcity_eval.analysis.assessors import consensus, self_assessment
 
     own = self_assessment(assessments)
     ver = consensus(assessments, consensus_method) if verified is None else verified
@@ -1130,7 +1130,7 @@ def _pick_framework(dataset: Dataset, framework: str | Framework | None) -> Fram
         return framework
     if str(framework) in dataset.frameworks:
         return dataset.frameworks[str(framework)]
-    from .frameworks import load_framework
+    from smartcity_eval.io.frameworks import load_framework
 
     return load_framework(framework)
 
@@ -1164,7 +1164,7 @@ def dataset_scores(
 ) -> pd.DataFrame:
     """The scores the gap analysis of ``dataset`` starts from.
 
-    :func:`smartcity_eval.scoring.score_dataset` of the dataset (with ``framework`` and
+    :func:`smartcity_eval.scoring.engine.score_dataset` of the dataset (with ``framework`` and
     ``score_options``) when it has observations; otherwise its published values
     (``published.csv``: ``region, year, code, score`` for the nodes of the framework), so that
     a dataset of published results only (e.g. Kota Kediri's final index 2021 and 2022) still
@@ -1173,7 +1173,7 @@ def dataset_scores(
     Raises DataError when the dataset has neither.
     """
     if _has_observations(dataset):
-        from .scoring import score_dataset
+        from smartcity_eval.scoring.engine import score_dataset
 
         return score_dataset(dataset, framework=framework, **score_options)
     fw = _pick_framework(dataset, framework)
@@ -1212,7 +1212,7 @@ def gap_report(
 
     Parameters
     ----------
-    dataset : a loaded :class:`~smartcity_eval.dataset.Dataset`.
+    dataset : a loaded :class:`~smartcity_eval.io.dataset.Dataset`.
     region : keep only this region's rows (all regions are still used as peers). Unknown
         region -> DataError suggesting the closest known one.
     year : evaluation year: every table keeps that year's rows (the trajectory is judged as
@@ -1228,7 +1228,7 @@ def gap_report(
         consensus``, default median).
     scores : precomputed scores of ``framework`` (default :func:`dataset_scores`: the scored
         observations, or the published values of a dataset without observations).
-    score_options : passed to :func:`smartcity_eval.scoring.score_dataset`.
+    score_options : passed to :func:`smartcity_eval.scoring.engine.score_dataset`.
 
     Returns
     -------

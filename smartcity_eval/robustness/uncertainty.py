@@ -22,7 +22,7 @@ The open choices (:class:`Choices`); the first alternative of each is the nomina
                     values positive for a geometric mean, as COINr's sensitivity vignette
                     does (``minmax`` to 1-100, ``zscore`` to 10 +/- 2).
 ``aggregate``       one of the alternatives (``arithmetic``, ``geometric``, ``harmonic`` or
-                    a per-level mapping as :func:`smartcity_eval.aggregate.node_methods`).
+                    a per-level mapping as :func:`smartcity_eval.scoring.aggregate.node_methods`).
 ``impute``          one of the alternatives (None = skip missing values, ``mean``, ...).
 ``drop_indicator``  one indicator removed from the index (weight 0; its aggregate
                     renormalises over the others), or none, each with equal probability.
@@ -30,18 +30,18 @@ The open choices (:class:`Choices`); the first alternative of each is the nomina
 A discrete choice with ``K`` alternatives maps ``u`` to alternative ``floor(u K)`` (COINr's
 ``sample_2_para``). Every choice is a column of a sample of the unit hypercube, so the same
 machinery drives the variance-based sensitivity analysis of
-:mod:`smartcity_eval.sensitivity`.
+:mod:`smartcity_eval.robustness.sensitivity`.
 
 **Speed.** Normalisation and imputation depend only on the (few) discrete alternatives,
 so they are computed once per alternative with the scorer's own kernels
-(:func:`~smartcity_eval.impute.impute_cube`, :func:`~smartcity_eval.normalise.normalise_array`).
+(:func:`~smartcity_eval.scoring.impute.impute_cube`, :func:`~smartcity_eval.scoring.normalise.normalise_array`).
 What changes per replication is the weights; the kernel :func:`evaluate` aggregates all
 replications of one alternative at once: the indicator level as one matrix product
 ``X[units, indicators] @ M[indicators, replications x parents]`` (identical weight rows
 computed once), the upper levels as batched products over the replication axis. There is
 no Python loop over regions, indicators or replications. The result equals, up to
 floating-point rounding (relative 1e-12), the plain scorer
-(:func:`smartcity_eval.scoring.score`) called once per replication with the same draws;
+(:func:`smartcity_eval.scoring.engine.score`) called once per replication with the same draws;
 the tests check this.
 
 **Ranks** are competition ranks within each year (1 = best, ties share the lowest rank),
@@ -63,13 +63,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .aggregate import node_methods
-from .frameworks import Framework
-from .impute import groups_array, impute_cube
-from .normalise import METHODS as NORMALISE_METHODS
-from .normalise import normalise_array
-from .scoring import _off, _target_cube, default_normalisation, indicator_cube, rank_min
-from .validation import DataError, Problem
+from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.scoring.aggregate import node_methods
+from smartcity_eval.scoring.engine import (
+    _off,
+    _target_cube,
+    default_normalisation,
+    indicator_cube,
+    rank_min,
+)
+from smartcity_eval.scoring.impute import groups_array, impute_cube
+from smartcity_eval.scoring.normalise import METHODS as NORMALISE_METHODS
+from smartcity_eval.scoring.normalise import normalise_array
 
 __all__ = [
     "NormSpec",
@@ -270,8 +276,8 @@ class Choices:
 
 def nominal_options(dataset, framework: Framework | None = None, **overrides: Any) -> dict:
     """The nominal scoring options of a dataset (its ``[methods]`` with SPEC defaults),
-    as :func:`smartcity_eval.scoring.resolve_options`, plus targets."""
-    from .scoring import resolve_options
+    as :func:`smartcity_eval.scoring.engine.resolve_options`, plus targets."""
+    from smartcity_eval.scoring.engine import resolve_options
 
     fw = framework or dataset.framework
     opts = resolve_options(dataset, fw, **overrides)
@@ -422,7 +428,7 @@ class Prepared:
     def code_position(self, code: str) -> int:
         codes = list(self.framework.nodes.index)
         if code not in codes:
-            from .validation import did_you_mean
+            from smartcity_eval.errors import did_you_mean
 
             raise DataError(
                 Problem(None, None, "code", f"unknown node '{code}'", did_you_mean(code, codes))
@@ -522,7 +528,7 @@ def prepare(
             )
         outl = options.get("outliers")
         if not _off(outl):
-            from .outliers import treat_cube
+            from smartcity_eval.scoring.outliers import treat_cube
 
             params = dict(outl) if isinstance(outl, Mapping) else {}
             X, _, _ = treat_cube(
@@ -1198,7 +1204,7 @@ def uncertainty_dataset(
 
 
 def _framework_of(dataset, framework: Framework | str | None) -> Framework:
-    from .scoring import _resolve_framework
+    from smartcity_eval.scoring.engine import _resolve_framework
 
     return _resolve_framework(dataset, framework)
 
@@ -1239,14 +1245,14 @@ def plain_loop(
     draws: Draws,
     code: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The reference: call :func:`smartcity_eval.scoring.score` once per replication.
+    """The reference: call :func:`smartcity_eval.scoring.engine.score` once per replication.
 
     Returns ``(scores, ranks)`` of node ``code`` as ``[n_rep, n_units]`` in the order of
     ``prep.units``. Ranks are the scorer's own (no rounding). Slow by design: it exists to
     check :func:`evaluate` and to time it (benchmarks/bench_uncertainty.py). Normalisation
     alternatives with ``zscore:m:s`` are not supported here (the scorer has no such option).
     """
-    from .scoring import score
+    from smartcity_eval.scoring.engine import score
 
     code = code or framework.root
     c = prep.choices

@@ -23,8 +23,8 @@ from typing import Literal
 
 import pandas as pd
 
-from .agreement import ITEM, SELF_STAGE, assessor_scores
-from .validation import DataError, Problem
+from smartcity_eval.analysis.reliability import ITEM, SELF_STAGE, assessor_scores
+from smartcity_eval.errors import DataError, Problem
 
 __all__ = ["METHODS", "CONSENSUS_COLUMNS", "consensus", "self_assessment"]
 

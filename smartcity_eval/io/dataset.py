@@ -20,17 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .frameworks import DATA_DIR, Framework, load_bands, load_framework
-from .tables import (
-    ROW,
-    closest_year,
-    display_path,
-    find_table,
-    parse_numbers,
-    parse_years,
-    read_table,
-)
-from .validation import (
+from smartcity_eval.errors import (
     WARNING,
     DataError,
     Problem,
@@ -38,6 +28,16 @@ from .validation import (
     did_you_mean_id,
     sort_problems,
     suggest,
+)
+from smartcity_eval.io.frameworks import DATA_DIR, Framework, load_bands, load_framework
+from smartcity_eval.io.tables import (
+    ROW,
+    closest_year,
+    display_path,
+    find_table,
+    parse_numbers,
+    parse_years,
+    read_table,
 )
 
 if sys.version_info >= (3, 11):

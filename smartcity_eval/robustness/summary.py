@@ -1,10 +1,10 @@
 """How robust is this result? The one call behind the report section of that name.
 
 :func:`robustness` runs, for one region and year of a dataset, the uncertainty analysis
-(:mod:`smartcity_eval.uncertainty`), the variance-based sensitivity analysis and the
-drop-one analysis (:mod:`smartcity_eval.sensitivity`) and the statistical coherence checks
-(:mod:`smartcity_eval.coherence`), with the dataset's nominal methods and the default open
-choices (:func:`~smartcity_eval.uncertainty.default_choices`; for the Kominfo 1-5 levels:
+(:mod:`smartcity_eval.robustness.uncertainty`), the variance-based sensitivity analysis and the
+drop-one analysis (:mod:`smartcity_eval.robustness.sensitivity`) and the statistical coherence checks
+(:mod:`smartcity_eval.analysis.coherence`), with the dataset's nominal methods and the default open
+choices (:func:`~smartcity_eval.robustness.uncertainty.default_choices`; for the Kominfo 1-5 levels:
 normalisation none / goalposts / minmax / zscore, arithmetic / geometric mean, pillar
 weights +/- 25 %). It follows the OECD/JRC *Handbook on Constructing Composite Indicators*
 (2008), step 7 "uncertainty and sensitivity analysis", as COINr's ``get_sensitivity``.
@@ -17,15 +17,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .coherence import coherence_dataset
-from .sensitivity import (
+from smartcity_eval.analysis.coherence import coherence_dataset
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.robustness.sensitivity import (
     _INDEX_COLUMNS,
     _REGION_COLUMNS,
     drop_one_dataset,
     sensitivity_analysis,
 )
-from .uncertainty import Choices, default_choices, nominal_options, uncertainty_analysis
-from .validation import DataError, Problem, did_you_mean
+from smartcity_eval.robustness.uncertainty import (
+    Choices,
+    default_choices,
+    nominal_options,
+    uncertainty_analysis,
+)
 
 __all__ = ["robustness", "command_table", "command_figure", "split_alternatives", "WHAT"]
 
@@ -48,13 +53,13 @@ def robustness(
 
     Parameters
     ----------
-    dataset : a loaded :class:`~smartcity_eval.dataset.Dataset`.
+    dataset : a loaded :class:`~smartcity_eval.io.dataset.Dataset`.
     region, year : the region and year of the report.
     n : Monte Carlo replications of the uncertainty analysis (200 runs in well under a
         second on the embedded data).
     seed : the seed (the same seed gives the same tables).
     framework : the tree (default the dataset's primary one).
-    choices : the open choices (default :func:`~smartcity_eval.uncertainty.default_choices`).
+    choices : the open choices (default :func:`~smartcity_eval.robustness.uncertainty.default_choices`).
     n_sensitivity : base sample size ``N`` of the sensitivity analysis (``N (k + 2)`` runs;
         plain random sampling as COINr, which spares the report the import of scipy.stats).
     n_boot : bootstrap resamples for the intervals of the sensitivity indices.
@@ -69,7 +74,7 @@ def robustness(
                  with the largest total-order index, and the pillar/element whose
                  removal moves this region's rank most, with the shift, + = falls);
     ``ranks``    the uncertainty summary of every region that year
-                 (:meth:`~smartcity_eval.uncertainty.UncertaintyResult.summary`);
+                 (:meth:`~smartcity_eval.robustness.uncertainty.UncertaintyResult.summary`);
     ``choices``  ``choice, nominal, alternatives``: what was varied;
     ``sensitivity``  indices of the mean absolute rank shift (``factor, S1, S1_lo, ...``);
     ``sensitivity_region``  indices of this region's own rank;
@@ -80,7 +85,7 @@ def robustness(
     ------
     DataError : unknown region or year.
     """
-    from .scoring import _resolve_framework
+    from smartcity_eval.scoring.engine import _resolve_framework
 
     fw = _resolve_framework(dataset, framework)
     year = int(year)
@@ -265,11 +270,16 @@ def command_table(
     (Sobol' indices: the mean absolute rank shift, then each region's rank),
     ``dropone`` (rank changes when each pillar/element is removed), ``coherence``
     (correlations, Cronbach's alpha, flags), ``replications`` (every replication's score
-    and rank). Alternatives default to :func:`~smartcity_eval.uncertainty.default_choices`;
+    and rank). Alternatives default to :func:`~smartcity_eval.robustness.uncertainty.default_choices`;
     when given, the dataset's nominal method is kept first.
     """
-    from .scoring import _resolve_framework
-    from .uncertainty import NormSpec, _agg_label, parse_aggregate, parse_normalise
+    from smartcity_eval.robustness.uncertainty import (
+        NormSpec,
+        _agg_label,
+        parse_aggregate,
+        parse_normalise,
+    )
+    from smartcity_eval.scoring.engine import _resolve_framework
 
     if what not in WHAT:
         raise DataError(
@@ -294,7 +304,7 @@ def command_table(
         table = coherence_dataset(dataset, framework=fw, years=years or None, method=method)
         return table, table
     if what == "dropone":
-        from .sensitivity import drop_one
+        from smartcity_eval.robustness.sensitivity import drop_one
 
         base = default_choices(fw, opts, None, weight_noise=0.0)
         table = drop_one(
@@ -372,9 +382,9 @@ def command_figure(what: str, result: Any, *, lang: str = "en", region: str | No
     """The figure of ``smartcity-eval uncertainty --plot``: rank intervals (``ranks``,
     ``replications``) or sensitivity bars (``sensitivity``), for the latest year analysed.
     Raises DataError for the other analyses (no figure)."""
-    from . import plots
-    from .sensitivity import SensitivityResult
-    from .uncertainty import UncertaintyResult
+    from smartcity_eval.present import plots
+    from smartcity_eval.robustness.sensitivity import SensitivityResult
+    from smartcity_eval.robustness.uncertainty import UncertaintyResult
 
     words = _WORDS.get(lang, _WORDS["en"])
     if isinstance(result, UncertaintyResult):

@@ -25,7 +25,7 @@ Indicators* (2008, step 7) as implemented by the JRC's COINr (``get_sensitivity`
 up to Monte Carlo error (small negative estimates mean "zero").
 
 The index-level functions (:func:`sensitivity_analysis`, :func:`drop_one`) run the
-composite through the vectorised kernel of :mod:`smartcity_eval.uncertainty`.
+composite through the vectorised kernel of :mod:`smartcity_eval.robustness.uncertainty`.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .frameworks import Framework
-from .uncertainty import (
+from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.robustness.uncertainty import (
     Choices,
     Draws,
     Prepared,
@@ -53,7 +54,6 @@ from .uncertainty import (
     prepare,
     year_ranks,
 )
-from .validation import DataError, Problem
 
 __all__ = [
     "SaltelliDesign",
@@ -373,7 +373,7 @@ def sensitivity_analysis(
     Parameters
     ----------
     observations, framework, choices, options : as
-        :func:`smartcity_eval.uncertainty.uncertainty_analysis`. Each open choice (weights
+        :func:`smartcity_eval.robustness.uncertainty.uncertainty_analysis`. Each open choice (weights
         as one group, normalisation, aggregation, imputation, indicator removal) is one
         factor; choices left at their nominal value are not factors.
     n : base sample size ``N``; the index is computed ``N (k + 2)`` times.
@@ -529,8 +529,8 @@ def sensitivity_dataset(
     **overrides: Any,
 ) -> SensitivityResult:
     """:func:`sensitivity_analysis` on a loaded dataset with its nominal methods and, unless
-    ``choices`` is given, :func:`~smartcity_eval.uncertainty.default_choices`."""
-    from .scoring import _resolve_framework
+    ``choices`` is given, :func:`~smartcity_eval.robustness.uncertainty.default_choices`."""
+    from smartcity_eval.scoring.engine import _resolve_framework
 
     fw = _resolve_framework(dataset, framework)
     opts = nominal_options(dataset, fw, **overrides)
@@ -655,8 +655,8 @@ def drop_one_dataset(
     **overrides: Any,
 ) -> pd.DataFrame:
     """:func:`drop_one` on a loaded dataset with its nominal methods."""
-    from .scoring import _resolve_framework
-    from .uncertainty import NormSpec
+    from smartcity_eval.robustness.uncertainty import NormSpec
+    from smartcity_eval.scoring.engine import _resolve_framework
 
     fw = _resolve_framework(dataset, framework)
     opts = nominal_options(dataset, fw, **overrides)

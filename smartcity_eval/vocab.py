@@ -1,0 +1,117 @@
+"""Shared vocabularies: every word that one layer writes and another reads.
+
+The library writes these values into its tidy tables (a ``basis`` column, a ``status``
+column, ...) and the presentation layer (reports, command line, plots) branches on them.
+Both sides import the constants from here, so that a misspelling is a ``NameError`` at
+import time, not a silently wrong branch (a report once tested ``basis == "targets"`` while
+the library wrote ``"target"``). The command line builds its ``choices=`` from the same
+tuples. Display text for each value lives in :mod:`smartcity_eval.messages`, never here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NORMALISE_METHODS",
+    "AGGREGATE_METHODS",
+    "IMPUTE_METHODS",
+    "CONSENSUS_METHODS",
+    "SCOPES",
+    "LANGS",
+    "BASIS_TARGET",
+    "BASIS_PEERS",
+    "BASES",
+    "STATUS_ON_TRACK",
+    "STATUS_AT_RISK",
+    "STATUS_OFF_TRACK",
+    "STATUS_INSUFFICIENT",
+    "TRAJECTORY_STATUSES",
+    "BAND_ACHIEVED",
+    "BAND_NEAR",
+    "BAND_MIDWAY",
+    "BAND_FAR",
+    "ACHIEVEMENT_BANDS",
+    "STAGE_SELF",
+    "KIND_STRENGTH",
+    "KIND_WEAKNESS",
+    "REPRODUCE_MATCH",
+    "REPRODUCE_MISMATCH",
+    "REPRODUCE_NOT_COMPUTABLE",
+    "REPRODUCE_STATUSES",
+    "VARIED_NORMALISATION",
+    "VARIED_AGGREGATION",
+    "VARIED_WEIGHTS",
+    "VARIED_IMPUTATION",
+    "VARIED_CHOICES",
+    "TIE_DECIMALS",
+]
+
+# --- method names (Settings, the command line's choices, the kernels) ---------------------
+#: Normalisation methods (OECD/JRC 2008 step 5; COINr ``Normalise``).
+NORMALISE_METHODS: tuple[str, ...] = ("none", "minmax", "zscore", "goalposts", "rank", "target")
+#: Weighted means used to aggregate children into their parent.
+AGGREGATE_METHODS: tuple[str, ...] = ("arithmetic", "geometric", "harmonic")
+#: Imputation of missing indicator values.
+IMPUTE_METHODS: tuple[str, ...] = ("mean", "median", "group_mean", "last", "interpolate")
+#: How several assessors' scores of one item become one verified score.
+CONSENSUS_METHODS: tuple[str, ...] = ("mean", "median", "majority")
+#: Scope of normalisation, imputation and outlier treatment: each year, or all years pooled.
+SCOPES: tuple[str, ...] = ("year", "all")
+#: Languages of every message and report.
+LANGS: tuple[str, ...] = ("id", "en")
+
+# --- what a strength/weakness or a gap is measured against ---------------------------------
+BASIS_TARGET = "target"
+BASIS_PEERS = "peers"
+BASES: tuple[str, ...] = (BASIS_TARGET, BASIS_PEERS)
+
+KIND_STRENGTH = "strength"
+KIND_WEAKNESS = "weakness"
+
+# --- trajectory status to a masterplan target ----------------------------------------------
+STATUS_ON_TRACK = "on track"
+STATUS_AT_RISK = "at risk"
+STATUS_OFF_TRACK = "off track"
+STATUS_INSUFFICIENT = "insufficient data"
+TRAJECTORY_STATUSES: tuple[str, ...] = (
+    STATUS_ON_TRACK,
+    STATUS_AT_RISK,
+    STATUS_OFF_TRACK,
+    STATUS_INSUFFICIENT,
+)
+
+# --- achievement bands of a gap to target (U4SSC verification reports) ---------------------
+BAND_ACHIEVED = "achieved"
+BAND_NEAR = "near"
+BAND_MIDWAY = "midway"
+BAND_FAR = "far"
+ACHIEVEMENT_BANDS: tuple[str, ...] = (BAND_ACHIEVED, BAND_NEAR, BAND_MIDWAY, BAND_FAR)
+
+# --- stages of an assessment (assessments.csv ``stage``) -----------------------------------
+#: The region's own self-assessment; every other stage is an assessor's verification.
+STAGE_SELF = "self"
+
+# --- reproduction status ------------------------------------------------------------------
+REPRODUCE_MATCH = "match"
+REPRODUCE_MISMATCH = "mismatch"
+REPRODUCE_NOT_COMPUTABLE = "not_computable"
+REPRODUCE_STATUSES: tuple[str, ...] = (
+    REPRODUCE_MATCH,
+    REPRODUCE_MISMATCH,
+    REPRODUCE_NOT_COMPUTABLE,
+)
+
+# --- which method choices an uncertainty analysis varied -----------------------------------
+VARIED_NORMALISATION = "normalisation"
+VARIED_AGGREGATION = "aggregation"
+VARIED_WEIGHTS = "weights"
+VARIED_IMPUTATION = "imputation"
+VARIED_CHOICES: tuple[str, ...] = (
+    VARIED_NORMALISATION,
+    VARIED_AGGREGATION,
+    VARIED_WEIGHTS,
+    VARIED_IMPUTATION,
+)
+
+#: Scores are rounded to this many decimals before ranking and band lookup, everywhere, so
+#: that two mathematically equal scores (computed in a different order) share a rank.
+TIE_DECIMALS = 9

@@ -45,6 +45,7 @@ __all__ = [
     "METHOD_KEYS",
     "parse_aggregate",
     "settings_problems",
+    "dataset_settings",
 ]
 
 
@@ -419,6 +420,14 @@ def _as_name(value: Any) -> Any:
     if isinstance(name, str):
         return name
     return str(value)
+
+
+def dataset_settings(dataset: Any, settings: Settings | None = None, /, **changes: Any) -> Settings:
+    """The settings of an evaluation of ``dataset``: ``settings`` if given, else the
+    defaults overridden by its dataset.toml ``[methods]``; then ``changes`` applied
+    (``None`` = not given). Every dataset-level function resolves its settings here."""
+    base = settings if settings is not None else Settings.resolve(getattr(dataset, "methods", {}))
+    return base.replace(**changes)
 
 
 def settings_problems(methods: Mapping[str, Any]) -> list[tuple[str, ParameterError]]:

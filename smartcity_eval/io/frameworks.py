@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,14 @@ import pandas as pd
 from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id
 from smartcity_eval.io.tables import ROW, find_table, parse_numbers, read_table
 
-__all__ = ["Framework", "load_framework", "load_bands", "framework_dir", "DATA_DIR"]
+__all__ = [
+    "resolve_framework",
+    "Framework",
+    "load_framework",
+    "load_bands",
+    "framework_dir",
+    "DATA_DIR",
+]
 
 #: The folder holding the embedded datasets and frameworks (repo checkout or installed copy).
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
@@ -184,6 +192,24 @@ def framework_dir(name_or_path: str | Path, data_dir: Path | None = None) -> Pat
             did_you_mean_id(name_or_path, known) if known else "",
         )
     )
+
+
+def resolve_framework(spec: Framework | str | Path | None, dataset: Any = None) -> Framework:
+    """The one framework resolver of the library.
+
+    ``spec`` is None (the dataset's primary tree), a :class:`Framework` (returned as is),
+    the name of one of ``dataset.frameworks``, or a shipped framework's name or a folder
+    path (:func:`load_framework`). Raises DataError when nothing of that name exists.
+    """
+    if spec is None:
+        if dataset is None:
+            raise TypeError("resolve_framework(None) needs a dataset")
+        return dataset.framework
+    if isinstance(spec, Framework):
+        return spec
+    if dataset is not None and str(spec) in dataset.frameworks:
+        return dataset.frameworks[str(spec)]
+    return load_framework(spec)
 
 
 def load_framework(name_or_path: str | Path, data_dir: Path | None = None) -> Framework:

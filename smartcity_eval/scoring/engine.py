@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem, did_you_mean
-from smartcity_eval.io.frameworks import Framework, load_framework
+from smartcity_eval.io.frameworks import Framework, resolve_framework
 from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_array, node_methods
 from smartcity_eval.scoring.bands import band_codes
 from smartcity_eval.scoring.normalise import METHODS as NORMALISE_METHODS
@@ -422,14 +422,7 @@ def default_normalisation(framework: Framework) -> str:
 
 
 def _resolve_framework(dataset, framework: Framework | str | Path | None) -> Framework:
-    if framework is None:
-        return dataset.framework
-    if isinstance(framework, Framework):
-        return framework
-    name = str(framework)
-    if name in dataset.frameworks:
-        return dataset.frameworks[name]
-    return load_framework(name)
+    return resolve_framework(framework, dataset)
 
 
 def resolve_options(dataset, framework: Framework, **options: Any) -> dict[str, Any]:
@@ -468,7 +461,6 @@ def score_dataset(
 
 
 #: Public names of helpers other modules use (uncertainty, sensitivity, gaps).
-resolve_framework = _resolve_framework
 target_cube = _target_cube
 
 

@@ -54,18 +54,16 @@ def notebook(cells: list, title: str) -> nbformat.NotebookNode:
 # ----------------------------------------------------------------------------- annual report
 ANNUAL_PARAMETERS = """
 # Parameters (papermill injects the values of a batch after this cell).
-dataset = "kutai_timur"  # a dataset folder, or the name of one under data/
+dataset = "kutai_timur"  # a dataset folder, or the name of a shipped dataset
 region = "Kabupaten Kutai Timur"
 year = 2023
 lang = None  # "id" or "en"; None = the dataset's language
-# method options; None = the dataset's [methods]
+# the method settings of the batch's Evaluation (Settings.to_dict()); {} = the dataset's [methods]
+settings = {}
+# the two settings most often changed by hand, on top of `settings` (None = as there);
+# change any other with `settings`, e.g. papermill -y "settings: {consensus: mean}"
 normalise = None
 aggregate = None
-scope = None
-min_coverage = None
-impute = None
-outliers = None
-consensus = None
 cache = None  # the batch cache written by `smartcity-eval reports` (optional)
 """
 
@@ -75,23 +73,12 @@ def annual_report() -> nbformat.NotebookNode:
         code(ANNUAL_PARAMETERS, "parameters"),
         code(
             """
+import smartcity_eval as se
 from smartcity_eval.reports import sections
 from smartcity_eval.reports.content import report_data
 
-report = report_data(
-    dataset,
-    region,
-    year,
-    lang,
-    cache=cache,
-    normalise=normalise,
-    aggregate=aggregate,
-    scope=scope,
-    min_coverage=min_coverage,
-    impute=impute,
-    outliers=outliers,
-    consensus=consensus,
-)
+evaluation = se.evaluate(dataset, **settings).regen(normalise=normalise, aggregate=aggregate)
+report = report_data(evaluation, region, year, lang, cache=cache)
 """
         ),
         code("sections.header(report)"),
@@ -119,10 +106,11 @@ def explore() -> nbformat.NotebookNode:
             """
 # A guided tour of `smartcity_eval`
 
-This notebook walks through the library on the default dataset, `data/kutai_timur`
+This notebook walks through the library on the default dataset, `kutai_timur`
 (**illustrative data** for the ten regencies and cities of Kalimantan Timur, 2021-2024; see
-its README). Every step is one call of the public API; change the parameters below and run
-all cells again.
+its README). Every step is one call of the public API on one `Evaluation`: the dataset and
+its method settings, with every result computed once and logged; change the parameters
+below and run all cells again.
 """
         ),
         code(
@@ -136,19 +124,22 @@ lang = "en"
         ),
         md(
             """
-## 1. Load and check a dataset
-`load_dataset` reads `dataset.toml`, the framework and every table, checks them all
-and raises one `DataError` listing every problem (file, row, column) if anything is wrong.
+## 1. Load, check and evaluate a dataset
+`evaluate` loads the dataset (`dataset.toml`, the framework and every table, all checked:
+one `DataError` lists every problem, with file, row and column) and takes its method
+settings from `dataset.toml [methods]`; keyword arguments change them.
 """
         ),
         code(
             """
-from smartcity_eval import load_dataset
+import smartcity_eval as se
 
-ds = load_dataset(dataset_name)
+ev = se.evaluate(dataset_name)
+ds = ev.dataset
 ds.title, ds.regions, ds.years, list(ds.frameworks)
 """
         ),
+        code("ev.settings"),
         md(
             """
 ## 2. The framework: an indicator tree
@@ -156,14 +147,8 @@ Pillars, elements and items (Kominfo's six smart-city dimensions, three elements
 The effective weight of a node is its share of the index.
 """
         ),
-        code(
-            """
-from smartcity_eval.scoring.engine import effective_weights
-
-ds.framework.table().head(12)
-"""
-        ),
-        code('effective_weights(ds.framework).query("level <= 1")'),
+        code("ds.framework.table().head(12)"),
+        code('ev.effective_weights().query("level <= 1")'),
         md(
             """
 ## 3. Scores of every node, region and year
@@ -173,9 +158,7 @@ maturity levels), arithmetic means. Ranks are within each year (1 = best).
         ),
         code(
             """
-from smartcity_eval.scoring.engine import score_dataset
-
-scores = score_dataset(ds)
+scores = ev.scores
 scores.query("code == @ds.framework.root and year == @year").sort_values("rank")
 """
         ),
@@ -187,16 +170,14 @@ baseline + 0.2 output + 0.3 outcome + 0.2 impact + 0.2 quick wins) and against S
         ),
         code(
             """
-components = score_dataset(ds, framework="kominfo_components")
+components = ev.scores_of("kominfo_components")
 components.query("level == 0 and region == @region")
 """
         ),
         md("## 4. Gap analysis for one region: targets, trajectory, change, peers, priorities"),
         code(
             """
-from smartcity_eval.analysis.gaps import gap_report
-
-gaps = gap_report(ds, region, year, scores=scores)
+gaps = ev.gaps(region, year)
 list(gaps)
 """
         ),
@@ -205,13 +186,7 @@ list(gaps)
         code('gaps["priorities"]'),
         md("## 5. Self-assessment against the assessors, and assessor agreement"),
         code('gaps["self"].query("level <= 1")'),
-        code(
-            """
-from smartcity_eval.analysis.reliability import agreement
-
-agreement(ds.assessments, by=("region", "year")).query("year == @year")
-"""
-        ),
+        code('ev.agreement(by=("region", "year")).query("year == @year")'),
         md(
             """
 ## 6. Figures
@@ -224,7 +199,7 @@ report's tables come from `smartcity_eval.reports.content.report_data`.
 from smartcity_eval.present import plots
 from smartcity_eval.reports.content import report_data
 
-report = report_data(ds, region, year, lang)
+report = report_data(ev, region, year, lang)
 profile = report["profile"]
 plots.radar(
     profile["label"],
@@ -255,10 +230,25 @@ plots.heatmap(
         ),
         md(
             """
-## 7. Whole reports
-`smartcity-eval reports data/kutai_timur --out reports/` executes
-`notebooks/annual_report.ipynb` for every region and year and writes an HTML page per
-report, an index page and a manifest. From Python: `smartcity_eval.reports.run_reports`.
+## 7. Other settings, side by side
+`regen` evaluates the same data with changed settings; `compare` sets two evaluations side
+by side per region, year and node (score and rank in both, and their differences). The log
+records every step computed, with its parameters and the inputs' SHA-256.
+"""
+        ),
+        code(
+            """
+minmax = ev.regen(normalise="minmax")
+minmax.compare(ev).query("level == 0 and year == @year")
+"""
+        ),
+        code('ev.log_frame()[["step", "parameters", "version", "seconds"]]'),
+        md(
+            """
+## 8. Whole reports
+`smartcity-eval reports kutai_timur --out reports/` executes the `annual_report.ipynb`
+template for every region and year of one Evaluation and writes an HTML page per report,
+an index page and a manifest. From Python: `smartcity_eval.reports.run_reports(ev)`.
 """
         ),
     ]
@@ -288,12 +278,12 @@ lang = "en"
         ),
         code(
             """
-from smartcity_eval import load_dataset
-from smartcity_eval.analysis.reliability import agreement, item_disagreement
-from smartcity_eval.analysis.reproduction import reproduce, summary
+import smartcity_eval as se
+from smartcity_eval.analysis.reliability import item_disagreement
+from smartcity_eval.analysis.reproduction import summary
 
-ds = load_dataset(dataset_name)
-table = reproduce(ds, tolerance="auto")
+ev = se.evaluate(dataset_name)
+table = ev.reproduce(tolerance="auto")
 print(summary(table, lang))
 """
         ),
@@ -314,13 +304,13 @@ assessors' mean score.
         ),
         code(
             """
-agreement(ds.assessments, by=("region", "year")).query("year == @year")[
+ev.agreement(by=("region", "year")).query("year == @year")[
     ["region", "n_items", "n_assessors", "alpha_ordinal", "icc2", "icc2k", "exact_agreement"]
 ]
 """
         ),
         md("## The items the assessors disagreed on most"),
-        code('item_disagreement(ds.assessments.query("year == @year"), top=10)'),
+        code('item_disagreement(ev.dataset.assessments.query("year == @year"), top=10)'),
     ]
     return notebook(cells, "Reproduction of the published results")
 

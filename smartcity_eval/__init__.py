@@ -2,78 +2,122 @@
 
 Load evaluation frameworks and datasets, validate them, compute indicator, element, pillar
 and index scores, analyse gaps, reproduce published findings, measure assessor agreement,
-estimate how robust a rank is, and produce annual reports. See README.md for a tour.
+estimate how robust a rank is, and produce annual reports. Start with :func:`evaluate`::
 
-The top-level names are loaded lazily (PEP 562), so that ``import smartcity_eval`` and the
-command line start fast; ``from smartcity_eval import score_dataset`` works as usual.
+    import smartcity_eval as se
+    ev = se.evaluate("kutai_timur")
+    ev.scores                      # every node, region and year
+    ev.regen(normalise="minmax").compare(ev)
+
+See README.md for a tour and docs/architecture.md for the layers. The names below are
+imported explicitly; the heavy libraries (scipy, matplotlib, SALib, nbformat, papermill)
+are imported only inside the functions that use them, so ``import smartcity_eval`` stays
+fast.
 """
 
 from __future__ import annotations
 
-import importlib
+from pathlib import Path
 from typing import Any
 
-__version__ = "0.1.0"
+from smartcity_eval._version import __version__
+from smartcity_eval.analysis.assessors import consensus, self_assessment
+from smartcity_eval.analysis.changes import change
+from smartcity_eval.analysis.coherence import coherence_dataset, cronbach_alpha
+from smartcity_eval.analysis.gapset import gap_report
+from smartcity_eval.analysis.peers import peer_comparison
+from smartcity_eval.analysis.priority import priorities
+from smartcity_eval.analysis.reliability import (
+    agreement,
+    fleiss_kappa,
+    icc,
+    item_disagreement,
+    krippendorff_alpha,
+)
+from smartcity_eval.analysis.reproduction import check_consensus, derive_tolerance, reproduce
+from smartcity_eval.analysis.strengths import strengths_weaknesses
+from smartcity_eval.analysis.targets import target_gaps
+from smartcity_eval.analysis.trajectories import trajectory
+from smartcity_eval.analysis.verification import self_vs_verified
+from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.evaluation import Evaluation, LogEntry, evaluate
+from smartcity_eval.io.dataset import Dataset, load_dataset
+from smartcity_eval.io.frameworks import Framework, load_framework, resolve_framework
+from smartcity_eval.io.outputs import atomic_write, write_csv
+from smartcity_eval.io.tables import read_table
+from smartcity_eval.robustness.sensitivity import drop_one_dataset, sensitivity_dataset
+from smartcity_eval.robustness.summary import robustness_report
+from smartcity_eval.robustness.uncertainty import uncertainty_dataset
+from smartcity_eval.scoring.bands import assign_bands
+from smartcity_eval.scoring.engine import contributions, effective_weights, score, score_dataset
+from smartcity_eval.settings import ParameterError, Settings
 
-#: public name -> module that defines it
-_API = {
+
+def run_reports(evaluation: Any, out: str | Path = "reports", **options: Any) -> Any:
+    """Make the annual reports of an evaluation (every region and year, HTML and/or PDF).
+
+    ``run_reports(evaluation, out, years=..., regions=..., jobs=..., lang=..., formats=...,
+    force=..., ...)``: see :func:`smartcity_eval.reports.runner.run_reports`, which this
+    calls. It is imported on first use, so that ``import smartcity_eval`` does not load the
+    notebook machinery (nbformat, the kernel client).
+    """
+    from smartcity_eval.reports import runner
+
+    return runner.run_reports(evaluation, out, **options)
+
+
+__all__ = [
+    "__version__",
+    # one evaluation
+    "Evaluation",
+    "evaluate",
+    "LogEntry",
+    "Settings",
+    "ParameterError",
     # data
-    "Dataset": "io.dataset",
-    "load_dataset": "io.dataset",
-    "Framework": "io.frameworks",
-    "load_framework": "io.frameworks",
-    "DataError": "errors",
-    "Problem": "errors",
-    "read_table": "io.tables",
-    "atomic_write": "io.outputs",
-    "write_csv": "io.outputs",
+    "Dataset",
+    "load_dataset",
+    "Framework",
+    "load_framework",
+    "resolve_framework",
+    "DataError",
+    "Problem",
+    "read_table",
+    "atomic_write",
+    "write_csv",
     # scoring
-    "score": "scoring.engine",
-    "score_dataset": "scoring.engine",
-    "contributions": "scoring.engine",
-    "effective_weights": "scoring.engine",
-    "assign_bands": "scoring.bands",
+    "score",
+    "score_dataset",
+    "contributions",
+    "effective_weights",
+    "assign_bands",
     # gaps
-    "gap_report": "analysis.gaps",
-    "target_gaps": "analysis.gaps",
-    "trajectory": "analysis.gaps",
-    "change": "analysis.gaps",
-    "peer_comparison": "analysis.gaps",
-    "strengths_weaknesses": "analysis.gaps",
-    "self_vs_verified": "analysis.gaps",
-    "priorities": "analysis.gaps",
+    "gap_report",
+    "target_gaps",
+    "trajectory",
+    "change",
+    "peer_comparison",
+    "strengths_weaknesses",
+    "self_vs_verified",
+    "priorities",
     # reproduction and agreement
-    "reproduce": "analysis.reproduction",
-    "check_consensus": "analysis.reproduction",
-    "derive_tolerance": "analysis.reproduction",
-    "consensus": "analysis.assessors",
-    "self_assessment": "analysis.assessors",
-    "agreement": "analysis.reliability",
-    "item_disagreement": "analysis.reliability",
-    "icc": "analysis.reliability",
-    "fleiss_kappa": "analysis.reliability",
-    "krippendorff_alpha": "analysis.reliability",
+    "reproduce",
+    "check_consensus",
+    "derive_tolerance",
+    "consensus",
+    "self_assessment",
+    "agreement",
+    "item_disagreement",
+    "icc",
+    "fleiss_kappa",
+    "krippendorff_alpha",
     # robustness
-    "robustness": "robustness.summary",
-    "uncertainty_dataset": "robustness.uncertainty",
-    "sensitivity_dataset": "robustness.sensitivity",
-    "drop_one_dataset": "robustness.sensitivity",
-    "coherence_dataset": "analysis.coherence",
-    "cronbach_alpha": "analysis.coherence",
+    "robustness_report",
+    "uncertainty_dataset",
+    "sensitivity_dataset",
+    "drop_one_dataset",
+    "coherence_dataset",
+    "cronbach_alpha",
     # reports
-    "run_reports": "reports.runner",
-}
-
-__all__ = ["__version__", *_API]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _API:
-        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'smartcity_eval' has no attribute '{name}'")
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+    "run_reports",
+]

@@ -14,9 +14,9 @@ from smartcity_eval.io.frameworks import Framework
 from smartcity_eval.scoring.aggregate import (
     aggregate_array,
     node_methods,
-    parse_methods,
-    weighted_mean,
 )
+from smartcity_eval.scoring.means import weighted_mean, weighted_mean_partials
+from smartcity_eval.settings import ParameterError, parse_aggregate
 
 NAN = math.nan
 
@@ -167,7 +167,15 @@ def test_method_per_level_and_per_code():
 
 
 def test_cli_form_of_methods():
-    assert parse_methods("1=arithmetic,2=geometric") == {1: "arithmetic", 2: "geometric"}
+    # the one aggregation-spec parser (settings.parse_aggregate), canonical form
+    assert parse_aggregate("1=arithmetic,2=geometric") == (
+        ("default", "arithmetic"),
+        (1, "arithmetic"),
+        (2, "geometric"),
+    )
+    assert node_methods(TREE, parse_aggregate("0=geometric,P=harmonic")) == node_methods(
+        TREE, "0=geometric,P=harmonic"
+    )
     assert node_methods(TREE, "0=geometric,P=harmonic") == {
         "P": "harmonic",
         "Q": "arithmetic",
@@ -175,7 +183,7 @@ def test_cli_form_of_methods():
     }
     with pytest.raises(DataError, match="neither a level"):
         node_methods(TREE, {"PP": "geometric"})
-    with pytest.raises(DataError, match="unknown aggregation 'mean'"):
+    with pytest.raises(ParameterError, match="aggregate='mean'.*arithmetic, geometric, harmonic"):
         node_methods(TREE, "mean")
 
 
@@ -202,6 +210,32 @@ def test_weighted_mean_function():
     assert np.isnan(weighted_mean(np.array([NAN, NAN])))
     with pytest.raises(ValueError):
         weighted_mean(np.array([1.0, 0.0]), method="harmonic")
+
+
+def test_weighted_mean_partials_match_finite_differences():
+    """The scalar API of the one kernel (used by the reproduction check): the mean and
+    dM/dx_i for each method, against the closed forms and a central difference."""
+    x, w = [2.0, 8.0, 4.0], [1.0, 1.0, 2.0]
+    for method, expect in (
+        ("arithmetic", (2 + 8 + 8) / 4),
+        ("geometric", math.exp((math.log(2) + math.log(8) + 2 * math.log(4)) / 4)),
+        ("harmonic", 4 / (1 / 2 + 1 / 8 + 2 / 4)),
+    ):
+        mean, partials = weighted_mean_partials(x, w, method)
+        assert mean == pytest.approx(expect, rel=1e-14)
+        assert mean == pytest.approx(float(weighted_mean(np.array(x), w, method)), rel=1e-15)
+        for i in range(3):
+            h = 1e-6
+            up, down = list(x), list(x)
+            up[i] += h
+            down[i] -= h
+            fd = (
+                weighted_mean_partials(up, w, method)[0]
+                - weighted_mean_partials(down, w, method)[0]
+            ) / (2 * h)
+            assert partials[i] == pytest.approx(fd, rel=1e-7)
+    with pytest.raises(ValueError, match="> 0"):
+        weighted_mean_partials([1.0, -1.0], [1.0, 1.0], "geometric")
 
 
 def test_zero_weight_child_with_only_it_present():

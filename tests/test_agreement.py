@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from smartcity_eval.analysis.assessments import assessor_scores, wide_scores
 from smartcity_eval.analysis.reliability import (
     AGREEMENT_COLUMNS,
     ICC_KEYS,
     LEVELS,
     UndefinedStatisticWarning,
     agreement,
-    assessor_scores,
     coincidence_matrix,
     exact_agreement,
     fleiss_kappa,
@@ -36,7 +36,6 @@ from smartcity_eval.analysis.reliability import (
     icc,
     item_disagreement,
     krippendorff_alpha,
-    wide_scores,
 )
 from smartcity_eval.errors import DataError
 
@@ -161,7 +160,9 @@ def random_matrix(rng: np.random.Generator, n: int, k: int, missing: float) -> n
 
 
 # ------------------------------------------------------------------ docstring examples
-@pytest.mark.parametrize("module_name", ["analysis.reliability", "analysis.assessors"])
+@pytest.mark.parametrize(
+    "module_name", ["analysis.reliability", "analysis.krippendorff", "analysis.assessors"]
+)
 def test_docstring_examples(module_name: str) -> None:
     import importlib
 

@@ -54,3 +54,33 @@ def test_usage_error_exits_2(capsys):
         assert exc.code == 2
     else:  # pragma: no cover
         raise AssertionError("argparse should have exited")
+
+
+def test_parameter_error_exits_2_in_the_language_without_traceback():
+    proc = subprocess.run(
+        [sys.executable, "-m", "smartcity_eval", "score", str(DATA / "kutai_timur"), "--lang", "id"]
+        + ["--aggregate", "harmonik"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "mungkin maksud Anda 'harmonic'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_commands_are_one_module_each_with_help_from_the_docstring():
+    from smartcity_eval.cli.main import COMMANDS, build_parser
+
+    assert set(COMMANDS) == {
+        "validate",
+        "score",
+        "gaps",
+        "reproduce",
+        "agreement",
+        "uncertainty",
+        "reports",
+    }
+    text = build_parser().format_help()
+    for name, module in COMMANDS.items():
+        assert module.__name__ == f"smartcity_eval.cli.{name}"
+        assert name in text and callable(module.run) and callable(module.options)

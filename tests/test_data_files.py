@@ -1,9 +1,10 @@
 """Checks of the shipped data files (data/), independent of the library.
 
 Everything here is computed with plain pandas arithmetic; nothing imports smartcity_eval.
-References: /work/shared/reference (Kominfo pillars/elements and component weights, SPBE
-structure and weights from PermenPANRB 59/2020, Kutai Timur's published SPBE index, Kota
-Kediri's published evaluation results).
+References: the sources named in each folder's README.md and dataset.toml [sources]
+(Kominfo pillars/elements and component weights, SPBE structure and weights from
+PermenPANRB 59/2020, Kutai Timur's published SPBE index, Kota Kediri's published evaluation
+results).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Gap analysis (smartcity_eval.analysis.gaps) against hand computations on small data.
+"""Gap analysis (smartcity_eval.analysis: targets, trajectories, changes, peers, ...) against hand computations on small data.
 
 Every expected number below is worked out by hand in the comment next to it. The fixture
 tree (``TREE``):
@@ -19,25 +19,24 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from smartcity_eval.analysis.gaps import (
-    COLUMNS,
+from smartcity_eval import vocab
+from smartcity_eval.analysis.changes import change, change_drivers
+from smartcity_eval.analysis.gapset import COLUMNS, combine, gap_report
+from smartcity_eval.analysis.peers import peer_comparison
+from smartcity_eval.analysis.priority import priorities
+from smartcity_eval.analysis.strengths import strengths_weaknesses
+from smartcity_eval.analysis.targets import (
     achievement_band,
-    change,
-    change_drivers,
-    combine,
-    gap_report,
     pct_achieved,
-    peer_comparison,
-    priorities,
-    render_text,
     resolve_targets,
-    self_vs_verified,
-    strengths_weaknesses,
     target_gaps,
-    trajectory,
 )
+from smartcity_eval.analysis.trajectories import trajectory
+from smartcity_eval.analysis.verification import self_vs_verified
 from smartcity_eval.errors import DataError
 from smartcity_eval.io.frameworks import DATA_DIR, load_framework
+from smartcity_eval.present.text import render_text
+from smartcity_eval.settings import dataset_settings
 
 TREE = """code,parent,name,name_id,weight,direction,unit,lower,upper,target
 IDX,,Index,Indeks,1,,,,,
@@ -464,6 +463,9 @@ def test_strengths_weaknesses_by_peers_and_target(tree):
     )
     out = strengths_weaknesses(peers, gaps, tree, n=5)
     assert list(out.columns) == list(COLUMNS["strengths"])
+    # the basis and kind values are the shared vocabularies the report branches on
+    assert set(out["basis"]) == {vocab.BASIS_PEERS, vocab.BASIS_TARGET}
+    assert set(out["kind"]) == {vocab.KIND_STRENGTH, vocab.KIND_WEAKNESS}
     r1 = out.loc[out["region"] == "R1"]
     by_peers = r1.loc[r1["basis"] == "peers"]
     # R1: A1 1st of 3, B1 2nd (30 kg), A2 3rd; 3 items: 2 strengths, 1 weakness
@@ -653,7 +655,9 @@ def kutai():
 
 @pytest.fixture(scope="module")
 def report(kutai):
-    return gap_report(kutai, REGION, 2024, index_framework="kominfo_components")
+    return gap_report(
+        kutai, REGION, 2024, settings=dataset_settings(kutai, index_framework="kominfo_components")
+    )
 
 
 @needs_data

@@ -1,6 +1,6 @@
 """The loader accepts what people really export, and says exactly what it cannot accept.
 
-Good inputs in every dialect the SPEC allows (semicolons and decimal commas, BOM, CRLF, tabs,
+Good inputs in every dialect the loader accepts (semicolons and decimal commas, BOM, CRLF, tabs,
 UTF-16 "Unicode text", .xlsx, stray spaces) load to the same table as the clean file; row
 numbers are those a spreadsheet shows; warnings (not errors) flag near-duplicate region names.
 The bad inputs themselves are in tests/bad_inputs/ (test_bad_inputs.py).
@@ -392,3 +392,61 @@ def test_a_large_clean_file_is_read_column_wise(tmp_path):
     assert len(ds.observations) == 200_000
     assert ds.observations["value"].sum() == pytest.approx(index["value"].sum())
     assert elapsed < 8, f"{elapsed:.1f} s"
+
+
+def _with_methods(base: Path, lines: str) -> Path:
+    toml = base / "dataset.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('aggregate = "arithmetic"\n', lines), encoding="utf-8")
+    return base
+
+
+def test_methods_are_checked_with_the_command_line_words(base):
+    """Every bad [methods] value is one Problem on its key's line, column methods.<key>,
+    worded as settings.ParameterError (what the command line says for the same value)."""
+    from smartcity_eval.settings import ParameterError, Settings
+
+    _with_methods(
+        base,
+        'aggregate = ["arithmetic"]\nrange = "0-100"\nmin_coverage = 2\nconsensus = "meen"\n',
+    )
+    text = (base / "dataset.toml").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(DataError) as err:
+        load_dataset(base)
+    problems = {p.column: p for p in err.value.problems}
+    assert set(problems) == {
+        "methods.aggregate",
+        "methods.range",
+        "methods.min_coverage",
+        "methods.consensus",
+    }
+    for column, problem in problems.items():
+        key = column.split(".", 1)[1]
+        assert text[problem.row - 1].startswith(f"{key} = ")
+        assert problem.file.endswith("dataset.toml")
+        value = {"aggregate": ["arithmetic"], "range": "0-100", "min_coverage": 2}.get(key, "meen")
+        with pytest.raises(ParameterError) as cli_err:
+            Settings(**{key: value})
+        assert problem.message == str(cli_err.value)
+        assert problem.fix and problem.message_id and problem.fix_id
+    assert problems["methods.consensus"].fix == 'write consensus = "mean"'
+    assert problems["methods.range"].fix == "write it as range = [0, 100]"
+
+
+def test_unknown_method_key_keeps_its_did_you_mean(base):
+    _with_methods(base, 'aggregate = "arithmetic"\nnormalize = "none"\n')
+    with pytest.raises(DataError) as err:
+        load_dataset(base)
+    (problem,) = err.value.problems
+    assert problem.column == "methods.normalize"
+    assert "did you mean 'normalise'?" in problem.fix
+
+
+def test_dataset_settings_property_resolves_its_methods(base):
+    from smartcity_eval.settings import Settings
+
+    _with_methods(base, 'aggregate = "geometric"\nmin_coverage = 0.5\n')
+    ds = load_dataset(base)
+    assert ds.settings == Settings.resolve(ds.methods)
+    assert ds.settings.min_coverage == 0.5
+    assert ds.settings.normalise == "none"

@@ -53,7 +53,16 @@ def test_annual_report_is_code_only_and_calls_the_library():
     # no markdown: every word of the page comes from labels in the report's language
     assert {c.cell_type for c in nb.cells} == {"code"}
     params = nb.cells[0].source
-    for name in ("dataset", "region", "year", "lang", "normalise", "aggregate", "cache"):
+    for name in (
+        "dataset",
+        "region",
+        "year",
+        "lang",
+        "settings",
+        "normalise",
+        "aggregate",
+        "cache",
+    ):
         assert re.search(rf"^{name} = ", params, re.M), name
     for cell in nb.cells[2:]:
         assert re.fullmatch(r"sections\.\w+\(report\)", cell.source.strip()), cell.source

@@ -264,9 +264,7 @@ def _score_cli(dataset: Path, tmp_path: Path) -> pd.DataFrame:
 
 def test_plan_passes_plain_json_parameters(small, tmp_path):
     ds = load_dataset(small)
-    jobs, header = plan_reports(
-        ds, tmp_path / "out", years=[np.int64(2024)], regions=["Kota Satu"], methods={}
-    )
+    jobs, header = plan_reports(ds, tmp_path / "out", years=[np.int64(2024)], regions=["Kota Satu"])
     assert len(jobs) == 1
     params = jobs[0].parameters
     assert type(params["year"]) is int and params["region"] == "Kota Satu"
@@ -294,6 +292,10 @@ def test_batch_writes_reports_index_manifest_and_skips_unchanged(small, tmp_path
     data = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
     assert {e["status"] for e in data["reports"]} == {"ok"}
     assert data["inputs"][0]["role"] == "dataset.toml"
+    # the manifest reads the batch Evaluation's log and settings
+    assert data["settings"]["normalise"] == "none" and data["settings"]["consensus"] == "median"
+    assert {"load", "score", "gaps"} <= {e["step"] for e in data["log"]}
+    assert all(e["version"] == data["version"] for e in data["log"])
     assert all(len(i["sha256"]) == 64 for i in data["inputs"])
     scores = _score_cli(small, tmp_path)
     for entry in data["reports"]:
@@ -589,3 +591,79 @@ def test_headline_mime_is_beside_html_only(small, monkeypatch):
     assert set(bundle) == {"text/html", HEADLINE_MIME}
     assert bundle[HEADLINE_MIME]["score"] == pytest.approx(11 / 3, abs=1e-6)
     assert bundle[HEADLINE_MIME]["rank"] == 2
+
+
+# ----------------------------------------------------------------------------- vocabularies
+def test_target_based_strength_is_explained_against_the_target(tmp_path):
+    """The library writes basis = vocab.BASIS_TARGET ("target"); the report once tested
+    "targets" and explained every target-based strength against the peers' median."""
+    from smartcity_eval import vocab
+
+    files = dict(SMALL)
+    files["targets.csv"] = SMALL["targets.csv"] + "Kota Satu,2024,I111,3\nKota Satu,2024,I211,4\n"
+    report = content.report_data(write_dataset(tmp_path / "t", files), "Kota Satu", 2024, "en")
+    table = report["strengths"]
+    by_target = table[table["basis"] == vocab.BASIS_TARGET]
+    assert set(by_target["code"]) == {"I111", "I211"}
+    assert set(by_target["kind"]) == {vocab.KIND_STRENGTH, vocab.KIND_WEAKNESS}
+    page = sections.render(sections.strengths, report)
+    for pct in by_target["pct_achieved"]:  # I111: 3 of target 3 (100 %); I211: 3 of 4
+        assert labels.t("label.vs_target", "en", pct=sections.fmt(pct, 0)) in page
+    assert labels.t("label.vs_target", "en", pct="100") in page
+    n_peer_rows = int((table["basis"] == vocab.BASIS_PEERS).sum())
+    assert page.count(">peers&#x27; median") == n_peer_rows  # only the peer-based rows
+
+
+def test_robustness_section_names_only_the_choices_varied(small):
+    """Aggregation fixed: the section must not name it (it once parsed the choices' display
+    text and named every choice whose alternatives were not "none")."""
+    from smartcity_eval import vocab
+    from smartcity_eval.evaluation import evaluate
+    from smartcity_eval.robustness.uncertainty import Choices
+
+    ev = evaluate(small)
+    report = content.report_data(ev, "Kota Satu", 2024, "en")
+    choices = Choices(normalise=("none", "minmax"), aggregate=("arithmetic",), weight_noise=0.25)
+    rob = ev.robustness("Kota Satu", 2024, n=40, choices=choices)
+    assert rob["varied"] == (vocab.VARIED_NORMALISATION, vocab.VARIED_WEIGHTS)
+    fixed = rob["choices"].set_index("choice").loc["aggregate", "alternatives"]
+    assert fixed not in ("", "none", "nominal")  # what the text parsing took for "varied"
+    page = sections.render(sections.robustness, {**report, "robustness": rob})
+    summary = re.search(r'<p class="msg">([^<]*)</p>', page).group(1)
+    assert labels.t("varied.normalisation", "en") in summary
+    assert labels.t("varied.weights", "en") in summary
+    assert labels.t("varied.aggregation", "en") not in summary
+
+
+def test_provenance_reads_the_evaluation_log(small):
+    from smartcity_eval.evaluation import evaluate
+
+    ev = evaluate(small, normalise="minmax")
+    report = content.report_data(ev, "Kota Satu", 2024, "en")
+    steps = report["provenance"]["steps"]
+    assert [s["step"] for s in steps][:3] == ["load", "score", "gaps"]
+    assert "robustness" in [s["step"] for s in steps]
+    assert all(s["parameters"]["settings"] == ev.settings.to_dict() for s in steps[1:])
+    digest = sha256_file(small / "observations.csv")
+    assert digest in steps[0]["inputs"].values()
+    assert report["provenance"]["methods"] == ev.settings.to_dict()
+    assert report["meta"]["methods"]["normalise"] == "minmax"
+    page = sections.render(sections.provenance, report)
+    assert labels.t("prov.steps", "en") in page and digest in page
+
+
+def test_settings_travel_in_the_batch_parameters_and_the_cache_key(small, tmp_path):
+    from smartcity_eval.evaluation import evaluate
+
+    ev = evaluate(small, normalise="minmax")
+    jobs, header = plan_reports(ev, tmp_path / "out", years=[2024], regions=["Kota Satu"])
+    assert jobs[0].parameters["settings"] == ev.settings.to_dict()
+    assert header["settings"] == ev.settings.to_dict()
+    assert [e["step"] for e in header["log"]] == ["load"]
+    # the notebook rebuilds the same Evaluation from the JSON parameters
+    again = evaluate(jobs[0].parameters["dataset"], **json.loads(json.dumps(ev.settings.to_dict())))
+    assert again.settings == ev.settings
+    assert content.cache_key(again) == content.cache_key(ev)
+    assert content.cache_key(ev) != content.cache_key(evaluate(small))
+    other, _ = plan_reports(evaluate(small), tmp_path / "out", years=[2024], regions=["Kota Satu"])
+    assert other[0].key != jobs[0].key  # other settings: the report is remade

@@ -1,7 +1,7 @@
 """Reproduction of published values (issue 4, item 2).
 
 Reference values: Kota Kediri 2022, components 3.60/3.21/3.23/3.07/3.65 and final index 3.31
-(bangsaonline.com/amp/berita/113379; /work/shared/reference/kominfo_evaluation_published.csv),
+(bangsaonline.com/amp/berita/113379; see data/kota_kediri/README.md),
 with the component weights 10/20/30/20/20. Every other expected value is computed by hand in
 the comments.
 """
@@ -18,17 +18,20 @@ import pytest
 from smartcity_eval.analysis.reproduction import (
     REPRODUCE_COLUMNS,
     check_consensus,
+    reproduce,
+    summary,
+)
+from smartcity_eval.analysis.tolerance import (
     decimals_of,
     derive_tolerance,
     half_unit,
     parse_tolerance,
     published_decimals,
-    reproduce,
-    summary,
     within_tolerance,
 )
 from smartcity_eval.cli.main import main
 from smartcity_eval.io.dataset import load_dataset
+from smartcity_eval.settings import dataset_settings
 
 from .conftest import DATA, write_dataset
 
@@ -297,11 +300,11 @@ def test_consensus_fills_items_the_observations_lack(tmp_path):
     assert a["status"] == "match"
     assert a["basis"] == "items+consensus"
     assert "1 from the assessors' median consensus" in a["note"]
-    a = row(reproduce(ds, consensus="mean"), "Y", 2024, "A")
+    a = row(reproduce(ds, settings=dataset_settings(ds, consensus="mean")), "Y", 2024, "A")
     assert a["computed"] == pytest.approx(2.5, abs=1e-12)
     assert a["status"] == "mismatch"
     with pytest.raises(ValueError):
-        reproduce(ds, consensus="mode")
+        reproduce(ds, settings=dataset_settings(ds, consensus="mode"))
 
 
 def test_published_parts_recursively_with_chain_rule_tolerance(tmp_path):

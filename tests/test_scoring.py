@@ -25,6 +25,7 @@ from smartcity_eval.scoring.engine import (
     score,
     score_dataset,
 )
+from smartcity_eval.settings import ParameterError, Settings, dataset_settings
 
 from .conftest import DATA, TINY, write_dataset
 
@@ -60,27 +61,29 @@ def test_goalposts_default_by_hand(tiny):
 
 def test_minmax_none_and_range(tiny):
     ds = load_dataset(tiny)
-    t = score_dataset(ds, normalise="minmax")
+    t = score_dataset(ds, dataset_settings(ds, None, normalise="minmax"))
     assert value(t, "X", "A") == 75.0 and value(t, "X", "B") == 100.0
     assert value(t, "X", "IDX") == pytest.approx(250 / 3)
     assert value(t, "Y", "IDX") == pytest.approx(50 / 3)
-    t = score_dataset(ds, normalise="minmax", range=(1, 10))
+    t = score_dataset(ds, dataset_settings(ds, None, normalise="minmax", range=(1, 10)))
     assert value(t, "Y", "A1") == 10.0 and value(t, "X", "A1") == 1.0
-    t = score_dataset(ds, normalise="none")
+    t = score_dataset(ds, dataset_settings(ds, None, normalise="none"))
     assert value(t, "X", "B1") == -2.0  # COINr: direction is applied even with "none"
     assert value(t, "X", "A") == pytest.approx((3 + 3 * 4) / 4)
 
 
 def test_geometric_error_names_region_year_node_value(tiny):
     with pytest.raises(DataError) as err:
-        score_dataset(load_dataset(tiny), normalise="minmax", aggregate="geometric")
+        score_dataset(load_dataset(tiny), Settings(normalise="minmax", aggregate="geometric"))
     text = str(err.value)
     assert "region X, year 2024, node 'A'" in text and "'A1' is 0" in text
     assert "> 0" in text
 
 
 def test_geometric_with_positive_range(tiny):
-    t = score_dataset(load_dataset(tiny), normalise="minmax", range=(1, 100), aggregate="geometric")
+    t = score_dataset(
+        load_dataset(tiny), Settings(normalise="minmax", range=(1, 100), aggregate="geometric")
+    )
     # X: A1 1, A2 100 (weights 1, 3) -> exp((log 1 + 3 log 100) / 4) = 100^(3/4)
     assert value(t, "X", "A") == pytest.approx(100**0.75, rel=1e-13)
 
@@ -205,7 +208,7 @@ def test_targets_region_star_and_framework_default(tmp_path):
         "region,year,code,target\n*,2024,A1,4\nX,2024,A1,5\n*,2024,B1,3\nY,2024,B1,2\n"
     )
     ds = load_dataset(write_dataset(tmp_path / "t", files))
-    t = score_dataset(ds, normalise="target")
+    t = score_dataset(ds, dataset_settings(ds, None, normalise="target"))
     assert value(t, "X", "A1") == pytest.approx(60.0)  # 3 / 5 (own target beats "*")
     assert value(t, "Y", "A1") == 100.0  # 5 / 4 capped
     assert value(t, "X", "A2") == pytest.approx(80.0)  # 4 / 5 (framework default)
@@ -213,7 +216,7 @@ def test_targets_region_star_and_framework_default(tmp_path):
     assert value(t, "Y", "B1") == pytest.approx(50.0)  # 2 / 4
     ds.targets = ds.targets[ds.targets.code != "B1"]
     with pytest.raises(DataError, match="no positive target for 'B1'"):
-        score_dataset(ds, normalise="target")
+        score_dataset(ds, dataset_settings(ds, None, normalise="target"))
 
 
 def test_imputation_and_outlier_flags():
@@ -326,7 +329,9 @@ def test_kutai_timur_two_trees_one_set_of_items():
     ds = load_dataset(KUTAI)
     pillars = score_dataset(ds)
     assert set(pillars.code) == set(ds.framework.nodes.index)
-    comps = score_dataset(ds, framework="kominfo_components", normalise="none")
+    comps = score_dataset(
+        ds, dataset_settings(ds, None, normalise="none"), framework="kominfo_components"
+    )
     pub = ds.published.merge(
         comps[comps.code == "FINAL"], on=["region", "year", "code"], suffixes=("_pub", "")
     )
@@ -346,14 +351,14 @@ def test_dataset_methods_are_defaults_and_options_override(tmp_path):
     ds = load_dataset(write_dataset(tmp_path / "m", files))
     t = score_dataset(ds)
     assert value(t, "Y", "A1") == 10.0
-    t = score_dataset(ds, normalise="goalposts", range=None)
+    t = score_dataset(ds, dataset_settings(ds, None, normalise="goalposts", range=None))
     assert value(t, "Y", "A1") == 10.0 and value(t, "X", "A1") == 5.0
-    with pytest.raises(DataError, match="unknown normalise 'minimax'"):
-        score_dataset(ds, normalise="minimax")
+    with pytest.raises(ParameterError, match="normalise='minimax'.*did you mean 'minmax'"):
+        score_dataset(ds, dataset_settings(ds, None, normalise="minimax"))
     with pytest.raises(DataError, match="no such framework"):
         score_dataset(ds, framework="no_such_tree")
-    with pytest.raises(DataError, match="min_coverage 2"):
-        score_dataset(ds, min_coverage=2)
+    with pytest.raises(ParameterError, match="min_coverage=2"):
+        score_dataset(ds, dataset_settings(ds, None, min_coverage=2))
 
 
 def test_score_command_writes_csv(tiny, tmp_path):

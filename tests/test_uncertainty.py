@@ -17,10 +17,10 @@ from smartcity_eval.robustness.uncertainty import (
     Choices,
     NormSpec,
     UncertaintyResult,
+    aggregation_alternative,
     decode,
     evaluate,
     nominal_draws,
-    parse_aggregate,
     parse_normalise,
     plain_loop,
     prepare,
@@ -371,8 +371,12 @@ def test_parsers():
     for bad in ("minimax", "minmax:5:1", "minmax:a:b", "none:1:2", "zscore:1:0"):
         with pytest.raises(DataError):
             parse_normalise(bad)
-    assert parse_aggregate("geometric") == "geometric"
-    assert parse_aggregate("1=geometric,2=arithmetic") == {1: "geometric", 2: "arithmetic"}
+    assert aggregation_alternative("geometric") == "geometric"
+    assert aggregation_alternative("1=geometric,2=arithmetic") == (
+        ("default", "arithmetic"),
+        (1, "geometric"),
+        (2, "arithmetic"),
+    )
     with pytest.raises(DataError):
         Choices(weight_noise=1.5)
 
@@ -514,8 +518,10 @@ def test_cli_plot_and_bad_input(tmp_path):
 
 
 def test_report_call_is_short():
-    """robustness(dataset, region, year) for the report: every table, well under 2 s warm."""
-    from smartcity_eval.robustness.summary import robustness
+    """robustness_report(dataset, region, year) for the report: every table, well under 2 s
+    warm, and the choices actually varied as vocabulary constants."""
+    from smartcity_eval.robustness.summary import robustness_report as robustness
+    from smartcity_eval.vocab import VARIED_AGGREGATION, VARIED_NORMALISATION, VARIED_WEIGHTS
 
     ds = load_dataset("kutai_timur")
     robustness(ds, "Kabupaten Kutai Timur", 2024, n=20, n_sensitivity=8, n_boot=10)  # warm-up
@@ -531,15 +537,19 @@ def test_report_call_is_short():
         "sensitivity_region",
         "dropone",
         "coherence",
+        "varied",
     ]
+    assert out["varied"] == (VARIED_NORMALISATION, VARIED_AGGREGATION, VARIED_WEIGHTS)
     row = out["summary"].iloc[0]
     assert row["region"] == "Kabupaten Kutai Timur" and row["n_regions"] == 10
     assert row["rank_q05"] <= row["median_rank"] <= row["rank_q95"]
     assert 0.0 <= row["share_nominal_rank"] <= 1.0
     assert row["top_factor"] in {"weights", "normalise", "aggregate"}
     again = robustness(ds, "Kabupaten Kutai Timur", 2024, n=200, seed=1)
+    assert again["varied"] == out["varied"]
     for key in out:
-        pd.testing.assert_frame_equal(out[key], again[key])
+        if key != "varied":
+            pd.testing.assert_frame_equal(out[key], again[key])
     with pytest.raises(DataError):
         robustness(ds, "Kabupaten Kutai Tmur", 2024)
     with pytest.raises(DataError):

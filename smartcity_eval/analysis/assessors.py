@@ -4,14 +4,14 @@ An item is one indicator of one region in one year. In the Kominfo smart-city ev
 and in SPBE evaluations a region first scores itself (the self-assessment, ``stage`` =
 ``self``) and a panel of assessors then scores the same items; the published level is the
 panel's consensus. This module turns the tidy assessments table (``region, year,
-indicator, assessor, score`` + optional ``stage``; SPEC.md section 1) into one value per
+indicator, assessor, score`` + optional ``stage``; see docs/columns.md) into one value per
 item, in the shape of an observations table (``region, year, indicator, value``), so that
 it can be scored like any observations, and compared with the self-assessment.
 
 References
 ----------
 Kominfo, Gerakan Menuju 100 Smart City: self-assessment verified by an assessor panel
-(see /work/shared/reference/README.md, "Tahap I and II").
+(Tahap I and II of the programme guidance, Buku Panduan Penyusunan Masterplan Smart City, 2021).
 PermenPANRB 59/2020 on SPBE evaluation (self-assessment, then document review and
 interviews by external assessors).
 """
@@ -23,13 +23,14 @@ from typing import Literal
 
 import pandas as pd
 
-from smartcity_eval.analysis.reliability import ITEM, SELF_STAGE, assessor_scores
+from smartcity_eval.analysis.assessments import ITEM, assessor_scores
 from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.vocab import CONSENSUS_METHODS, STAGE_SELF
 
 __all__ = ["METHODS", "CONSENSUS_COLUMNS", "consensus", "self_assessment"]
 
 #: Consensus methods accepted by :func:`consensus`.
-METHODS: tuple[str, ...] = ("mean", "median", "majority")
+METHODS: tuple[str, ...] = CONSENSUS_METHODS
 #: Columns of :func:`consensus` and :func:`self_assessment`.
 CONSENSUS_COLUMNS: tuple[str, ...] = (*ITEM, "value", "n_assessors")
 
@@ -37,7 +38,7 @@ Method = Literal["mean", "median", "majority"]
 
 
 def _is_self(stage: pd.Series) -> pd.Series:
-    return stage.astype("string").str.strip().str.lower().fillna("") == SELF_STAGE
+    return stage.astype("string").str.strip().str.lower().fillna("") == STAGE_SELF
 
 
 def _majority(scores: pd.DataFrame) -> pd.Series:
@@ -150,7 +151,7 @@ def self_assessment(assessments: pd.DataFrame) -> pd.DataFrame:
         empty["value"] = pd.Series(dtype=float)
         empty["n_assessors"] = pd.Series(dtype="int64")
         return empty.loc[:, list(CONSENSUS_COLUMNS)]
-    rows = assessor_scores(assessments, SELF_STAGE)
+    rows = assessor_scores(assessments, STAGE_SELF)
     duplicated = rows.duplicated(list(ITEM), keep=False)
     if duplicated.any():
         file = assessments.attrs.get("file")

@@ -33,6 +33,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from smartcity_eval.io.frameworks import Framework, resolve_framework
+from smartcity_eval.settings import Settings, dataset_settings
+
 __all__ = [
     "NEGATIVE_THRESHOLD",
     "COLLINEAR_THRESHOLD",
@@ -399,19 +402,18 @@ def coherence_table(
 def coherence_dataset(
     dataset,
     *,
-    framework=None,
+    settings: Settings | None = None,
+    framework: Framework | str | None = None,
     method: str = "pearson",
     years: Sequence[int] | None = None,
-    **overrides,
 ) -> pd.DataFrame:
-    """:func:`coherence_table` of a loaded dataset scored with its nominal methods
-    (:func:`smartcity_eval.scoring.engine.score_dataset`; ``overrides`` are its options)."""
+    """:func:`coherence_table` of a loaded dataset scored with ``settings`` (default the
+    dataset's own, :func:`smartcity_eval.settings.dataset_settings`) on ``framework``
+    (default ``settings.framework``, else the dataset's primary tree; resolved by
+    :func:`smartcity_eval.io.frameworks.resolve_framework`)."""
     from smartcity_eval.scoring.engine import score_dataset
 
-    scores = score_dataset(dataset, framework=framework, **overrides)
-    fw = framework if framework is not None and not isinstance(framework, str) else None
-    if fw is None:
-        from smartcity_eval.scoring.engine import _resolve_framework
-
-        fw = _resolve_framework(dataset, framework)
+    settings = dataset_settings(dataset, settings)
+    fw = resolve_framework(framework if framework is not None else settings.framework, dataset)
+    scores = score_dataset(dataset, settings, framework=fw)
     return coherence_table(scores, fw, method=method, years=years)

@@ -11,7 +11,7 @@ Two layers:
   :func:`icc`, :func:`fleiss_kappa`, :func:`fleiss_kappa_from_counts`,
   :func:`krippendorff_alpha`, :func:`coincidence_matrix`, :func:`exact_agreement`;
 * table functions on the tidy ``assessments`` table (columns ``region, year, indicator,
-  assessor, score`` and optionally ``stage``, ``evidence``, see SPEC.md section 1):
+  assessor, score`` and optionally ``stage``, ``evidence``, see docs/columns.md and :mod:`smartcity_eval.analysis.assessments`):
   :func:`agreement` (one row of statistics per group, e.g. per region and year),
   :func:`item_disagreement` (the items the assessors disagree on most),
   :func:`assessor_scores` and :func:`wide_scores` (the tidy -> wide step).
@@ -47,18 +47,29 @@ https://doi.org/10.1080/19312450709336664
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from smartcity_eval.analysis._ratings import (
+    RTOL,
+    UndefinedStatisticWarning,
+    as_matrix,
+    category_counts,
+    warn_undefined,
+)
+from smartcity_eval.analysis.assessments import ITEM, assessor_scores, file_of, wide_scores
+from smartcity_eval.analysis.krippendorff import (
+    LEVELS,
+    alpha_and_reasons,
+    coincidence_matrix,
+    krippendorff_alpha,
+)
 from smartcity_eval.errors import DataError, Problem, did_you_mean
 
 __all__ = [
-    "ITEM",
-    "SELF_STAGE",
     "LEVELS",
     "ICC_KEYS",
     "AGREEMENT_COLUMNS",
@@ -69,20 +80,10 @@ __all__ = [
     "krippendorff_alpha",
     "coincidence_matrix",
     "exact_agreement",
-    "assessor_scores",
-    "wide_scores",
     "agreement",
     "item_disagreement",
 ]
 
-#: The columns that identify one item of an assessment.
-ITEM: tuple[str, str, str] = ("region", "year", "indicator")
-#: The columns an assessments table must have.
-REQUIRED: tuple[str, ...] = (*ITEM, "assessor", "score")
-#: The ``stage`` value that marks a region's self-assessment (compared case-insensitively).
-SELF_STAGE = "self"
-#: Krippendorff's levels of measurement.
-LEVELS: tuple[str, ...] = ("nominal", "ordinal", "interval", "ratio")
 #: Keys of the six Shrout & Fleiss intraclass correlations returned by :func:`icc`.
 ICC_KEYS: tuple[str, ...] = ("icc1", "icc2", "icc3", "icc1k", "icc2k", "icc3k")
 #: The statistic columns of :func:`agreement`, after the ``by`` columns.
@@ -100,8 +101,6 @@ AGREEMENT_COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-Level = Literal["nominal", "ordinal", "interval", "ratio"]
-
 _ICC_LABELS = {
     "icc1": "ICC(1,1)",
     "icc2": "ICC(2,1)",
@@ -110,35 +109,6 @@ _ICC_LABELS = {
     "icc2k": "ICC(2,k)",
     "icc3k": "ICC(3,k)",
 }
-# Relative size below which a sum of squares or a denominator counts as zero: sums of
-# squares of equal floats can come out as 1e-31 instead of 0.
-_RTOL = 1e-12
-
-
-class UndefinedStatisticWarning(RuntimeWarning):
-    """A statistic is undefined for the data given (returned as NaN); the message says why."""
-
-
-def _warn(reasons: Iterable[str]) -> None:
-    for reason in reasons:
-        warnings.warn(reason, UndefinedStatisticWarning, stacklevel=3)
-
-
-def _as_matrix(matrix: Any) -> np.ndarray:
-    """A float copy of ``matrix`` (items x assessors), NaN for missing; checks its shape."""
-    if isinstance(matrix, pd.DataFrame):
-        values = matrix.apply(pd.to_numeric, errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    else:
-        values = np.array(matrix, dtype=float)
-    if values.ndim != 2:
-        raise ValueError(
-            f"expected a 2-dimensional matrix (items x assessors), got {values.ndim} dimension(s)"
-        )
-    if np.isinf(values).any():
-        raise ValueError("the matrix holds infinite values; use NaN for a missing score")
-    return values
-
-
 # --------------------------------------------------------------------------------------
 # Intraclass correlations
 # --------------------------------------------------------------------------------------
@@ -163,11 +133,11 @@ def _icc(x: np.ndarray) -> tuple[dict[str, float], list[str]]:
     resid = complete - row_means[:, None] - col_means[None, :] + grand
     ss_err = float((resid**2).sum())
     scale = n * k * max(1.0, grand**2)
-    if ss_total <= _RTOL * scale:
+    if ss_total <= RTOL * scale:
         ss_total = ss_rows = ss_cols = ss_err = 0.0
     else:
         ss_rows, ss_cols, ss_err = (
-            s if s > _RTOL * ss_total else 0.0 for s in (ss_rows, ss_cols, ss_err)
+            s if s > RTOL * ss_total else 0.0 for s in (ss_rows, ss_cols, ss_err)
         )
     bms = ss_rows / (n - 1)
     wms = (ss_total - ss_rows) / (n * (k - 1))
@@ -184,7 +154,7 @@ def _icc(x: np.ndarray) -> tuple[dict[str, float], list[str]]:
         "icc2k": (bms - ems, bms + (jms - ems) / n),
         "icc3k": (bms - ems, bms),
     }
-    tiny = _RTOL * max(bms, wms, jms, ems)
+    tiny = RTOL * max(bms, wms, jms, ems)
     undefined = []
     for key, (num, den) in fractions.items():
         if abs(den) <= tiny:
@@ -259,8 +229,8 @@ def icc(matrix: Any) -> dict[str, float]:
     >>> [round(r[key], 2) for key in ICC_KEYS]
     [0.17, 0.29, 0.71, 0.44, 0.62, 0.91]
     """
-    out, reasons = _icc(_as_matrix(matrix))
-    _warn(reasons)
+    out, reasons = _icc(as_matrix(matrix))
+    warn_undefined(reasons)
     return out
 
 
@@ -287,21 +257,11 @@ def _fleiss_counts(counts: np.ndarray) -> tuple[float, list[str]]:
     p_i = ((counts**2).sum(axis=1) - n) / (n * (n - 1))
     p_bar = float(p_i.mean())
     p_e = float((p**2).sum())
-    if 1.0 - p_e <= _RTOL:
+    if 1.0 - p_e <= RTOL:
         return float("nan"), [
             "Fleiss' kappa: every score is the same, so chance agreement is 1 and kappa is 0/0"
         ]
     return float((p_bar - p_e) / (1.0 - p_e)), []
-
-
-def _counts_from_matrix(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Category values present and the items x categories table of how many assessors chose each."""
-    present = ~np.isnan(x)
-    values = np.unique(x[present])
-    counts = np.zeros((x.shape[0], values.size), dtype=float)
-    rows = np.nonzero(present)[0]
-    np.add.at(counts, (rows, np.searchsorted(values, x[present])), 1.0)
-    return values, counts
 
 
 def fleiss_kappa_from_counts(counts: Any) -> float:
@@ -358,7 +318,7 @@ def fleiss_kappa_from_counts(counts: Any) -> float:
     if not np.isfinite(table).all() or (table < 0).any() or (table != np.round(table)).any():
         raise ValueError("counts must be non-negative whole numbers")
     kappa, reasons = _fleiss_counts(table)
-    _warn(reasons)
+    warn_undefined(reasons)
     return kappa
 
 
@@ -396,172 +356,11 @@ def fleiss_kappa(matrix: Any) -> float:
     >>> round(fleiss_kappa([[1, 1, 1], [2, 2, 2], [3, 3, 2], [1, 2, 1]]), 4)
     0.4667
     """
-    x = _as_matrix(matrix)
-    _, counts = _counts_from_matrix(x)
+    x = as_matrix(matrix)
+    _, counts = category_counts(x)
     kappa, reasons = _fleiss_counts(counts)
-    _warn(reasons)
+    warn_undefined(reasons)
     return kappa
-
-
-# --------------------------------------------------------------------------------------
-# Krippendorff's alpha
-# --------------------------------------------------------------------------------------
-
-
-def _coincidences(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Values, coincidence matrix o_ck and number of pairable units of a wide matrix."""
-    m_u = (~np.isnan(x)).sum(axis=1)
-    pairable = x[m_u >= 2]
-    values, counts = _counts_from_matrix(pairable)
-    weight = 1.0 / (m_u[m_u >= 2] - 1.0)
-    weighted = counts * weight[:, None]
-    o = weighted.T @ counts - np.diag(weighted.sum(axis=0))
-    return values, o, pairable.shape[0]
-
-
-def _delta(values: np.ndarray, n_c: np.ndarray, level: str) -> np.ndarray:
-    """Krippendorff's squared difference function delta^2(c, k) for the values present."""
-    c = values[:, None]
-    k = values[None, :]
-    if level == "nominal":
-        return (c != k).astype(float)
-    if level == "ordinal":
-        # (sum_{g=c..k} n_g - (n_c + n_k)/2)^2 equals the squared difference of the
-        # "mid-ranks" M_c = sum_{g<=c} n_g - n_c/2 of the two values.
-        mid = np.cumsum(n_c) - n_c / 2.0
-        return (mid[None, :] - mid[:, None]) ** 2
-    if level == "interval":
-        return (c - k) ** 2
-    if level == "ratio":
-        total = c + k
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = ((c - k) / total) ** 2
-        return np.where(total == 0, 0.0, d)
-    raise ValueError(f"unknown level of measurement '{level}': {did_you_mean(level, LEVELS)}")
-
-
-def _alpha(x: np.ndarray, level: str) -> tuple[float, list[str]]:
-    if level not in LEVELS:
-        raise ValueError(f"unknown level of measurement '{level}': {did_you_mean(level, LEVELS)}")
-    if level == "ratio" and (x[~np.isnan(x)] < 0).any():
-        raise ValueError("the ratio level needs non-negative values (it compares (c-k)/(c+k))")
-    values, o, n_units = _coincidences(x)
-    if n_units == 0:
-        return float("nan"), ["Krippendorff's alpha: no item was scored by 2 or more assessors"]
-    if values.size < 2:
-        return float("nan"), [
-            "Krippendorff's alpha: every score is the same (no variation), so alpha is 0/0"
-        ]
-    n_c = o.sum(axis=1)
-    n = n_c.sum()
-    delta = _delta(values, n_c, level)
-    observed = float((o * delta).sum())
-    expected = float((np.outer(n_c, n_c) * delta).sum())
-    return float(1.0 - (n - 1.0) * observed / expected), []
-
-
-def coincidence_matrix(matrix: Any) -> pd.DataFrame:
-    """Krippendorff's coincidence matrix of a wide matrix of scores.
-
-    Parameters
-    ----------
-    matrix : array-like or DataFrame, shape (n_items, n_assessors)
-        Scores, NaN = missing (any pattern).
-
-    Returns
-    -------
-    DataFrame
-        Square, indexed by the values that occur in pairable items (items with >= 2
-        scores): :math:`o_{ck} = \\sum_u \\frac{n_{uc} (n_{uk} - [c = k])}{m_u - 1}`, where
-        :math:`n_{uc}` is how many assessors gave item u the value c and :math:`m_u` how many
-        scored it. Row sums are :math:`n_c`; the grand total n is the number of pairable
-        values. Items with a single score are not pairable and do not count.
-
-    References
-    ----------
-    Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C.
-
-    Examples
-    --------
-    >>> coincidence_matrix([[1, 1], [1, 2], [2, 2]])
-         1.0  2.0
-    1.0  2.0  1.0
-    2.0  1.0  2.0
-    """
-    values, o, _ = _coincidences(_as_matrix(matrix))
-    return pd.DataFrame(o, index=pd.Index(values), columns=pd.Index(values))
-
-
-def krippendorff_alpha(matrix: Any, level: Level = "interval") -> float:
-    """Krippendorff's alpha reliability coefficient, for any pattern of missing scores.
-
-    Parameters
-    ----------
-    matrix : array-like or DataFrame, shape (n_items, n_assessors)
-        Scores, one row per item (Krippendorff's "unit"), one column per assessor
-        ("observer"); NaN = missing. Note the orientation: Krippendorff (2011) prints
-        observers as rows, so his tables are the transpose of this matrix.
-    level : {"nominal", "ordinal", "interval", "ratio"}
-        Level of measurement, which sets the difference function (below). Default
-        ``"interval"``. ``"ratio"`` needs non-negative values.
-
-    Returns
-    -------
-    float
-        Alpha <= 1: 1 = perfect reliability, 0 = agreement at chance level, negative =
-        systematic disagreement. Krippendorff suggests relying on data with alpha >= .800
-        and tentative conclusions only from .667 <= alpha < .800.
-        NaN with an :class:`UndefinedStatisticWarning` when no item has 2 or more scores,
-        or when every pairable score is the same value: then the observed and the expected
-        disagreement are both 0 and alpha = 1 - 0/0 is undefined. (Some programs report 1
-        in that case; the ``krippendorff`` Python package refuses it, "There has to be more
-        than one value in the domain"; Freelon's ReCal calls it the "invariant values"
-        case. We return NaN and say why, because such data cannot show whether the
-        assessors would agree on items that differ.)
-
-    Notes
-    -----
-    Coincidence-matrix formulation (Krippendorff 2011). From the coincidences
-    :math:`o_{ck}` (see :func:`coincidence_matrix`), with :math:`n_c = \\sum_k o_{ck}` and
-    :math:`n = \\sum_c n_c` the number of pairable values,
-
-    .. math::
-
-        \\alpha = 1 - \\frac{D_o}{D_e} = 1 - (n - 1)
-        \\frac{\\sum_c \\sum_k o_{ck}\\, \\delta^2_{ck}}{\\sum_c \\sum_k n_c n_k\\, \\delta^2_{ck}}
-
-    with the difference functions
-
-    * nominal: :math:`\\delta^2_{ck} = 0` if c = k, else 1;
-    * ordinal: :math:`\\delta^2_{ck} = (\\sum_{g=c}^{k} n_g - (n_c + n_k)/2)^2`, over the
-      values g that occur, in order;
-    * interval: :math:`\\delta^2_{ck} = (c - k)^2`;
-    * ratio: :math:`\\delta^2_{ck} = ((c - k)/(c + k))^2` (0 when c = k = 0).
-
-    The coincidence matrix is built with one matrix product over all items, no loop.
-
-    References
-    ----------
-    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability.
-    https://repository.upenn.edu/asc_papers/43 (worked example, section E: nominal .743,
-    ordinal .815, interval .849, ratio .797).
-    Hayes & Krippendorff (2007), Communication Methods and Measures 1(1), 77-89.
-
-    Examples
-    --------
-    Krippendorff (2011)'s reliability data, 4 observers (A-D) x 12 units, transposed:
-
-    >>> A = [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None]
-    >>> B = [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3]
-    >>> C = [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None]
-    >>> D = [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]
-    >>> data = np.array([A, B, C, D], dtype=float).T
-    >>> [round(krippendorff_alpha(data, level), 3) for level in LEVELS]
-    [0.743, 0.815, 0.849, 0.797]
-    """
-    alpha, reasons = _alpha(_as_matrix(matrix), level)
-    _warn(reasons)
-    return alpha
 
 
 # --------------------------------------------------------------------------------------
@@ -606,182 +405,9 @@ def exact_agreement(matrix: Any) -> float:
     >>> exact_agreement([[1, 1, None], [2, 3, 2], [4, None, None], [5, 5, 5]])
     0.6666666666666666
     """
-    share, reasons = _exact(_as_matrix(matrix))
-    _warn(reasons)
+    share, reasons = _exact(as_matrix(matrix))
+    warn_undefined(reasons)
     return share
-
-
-# --------------------------------------------------------------------------------------
-# The assessments table
-# --------------------------------------------------------------------------------------
-
-
-def _file(assessments: pd.DataFrame) -> str | None:
-    return assessments.attrs.get("file")
-
-
-def _rows(frame: pd.DataFrame) -> list[int | None]:
-    if "_row" in frame.columns:
-        return [int(r) for r in frame["_row"]]
-    return [None] * len(frame)
-
-
-def _stage_mask(assessments: pd.DataFrame, stage: str | Sequence[str] | None) -> pd.Series:
-    """Rows to keep: not ``self`` when stage is None; else the stages named."""
-    if "stage" not in assessments.columns:
-        if stage is None:
-            return pd.Series(True, index=assessments.index)
-        raise DataError(
-            Problem(
-                _file(assessments),
-                1,
-                "stage",
-                f"a stage was asked for ({stage!r}) but the table has no 'stage' column",
-                "add a 'stage' column, or do not select a stage",
-                f"tahap {stage!r} diminta tetapi tabel tidak punya kolom 'stage'",
-            )
-        )
-    stages = assessments["stage"].astype("string").str.strip().str.lower().fillna("")
-    if stage is None:
-        return stages != SELF_STAGE
-    wanted = [stage] if isinstance(stage, str) else list(stage)
-    wanted = [str(s).strip().lower() for s in wanted]
-    known = sorted(set(stages) - {""})
-    problems = [
-        Problem(
-            _file(assessments),
-            None,
-            "stage",
-            f"no row has stage '{s}'",
-            did_you_mean(s, known) if known else "the stage column is empty",
-            f"tidak ada baris dengan tahap '{s}'",
-        )
-        for s in wanted
-        if s not in known
-    ]
-    if problems:
-        raise DataError(problems)
-    return stages.isin(wanted)
-
-
-def _check_columns(assessments: pd.DataFrame) -> None:
-    if not isinstance(assessments, pd.DataFrame):
-        raise TypeError(
-            f"expected a pandas DataFrame of assessments, got {type(assessments).__name__}"
-        )
-    missing = [c for c in REQUIRED if c not in assessments.columns]
-    if missing:
-        present = [str(c) for c in assessments.columns]
-        raise DataError(
-            [
-                Problem(
-                    _file(assessments),
-                    1,
-                    c,
-                    f"required column '{c}' is missing",
-                    did_you_mean(c, present) if present else f"add a column named '{c}'",
-                    f"kolom wajib '{c}' tidak ada",
-                )
-                for c in missing
-            ]
-        )
-
-
-def _numeric_scores(frame: pd.DataFrame, file: str | None) -> pd.Series:
-    score = frame["score"]
-    if pd.api.types.is_numeric_dtype(score):
-        return score.astype(float)
-    text = score.astype("string").str.strip()
-    number = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").astype(float)
-    bad = number.isna() & text.fillna("").ne("")
-    if bad.any():
-        rows = _rows(frame[bad])
-        raise DataError(
-            [
-                Problem(
-                    file,
-                    row,
-                    "score",
-                    f"'{value}' is not a number",
-                    "write the score as a number",
-                    f"'{value}' bukan angka",
-                )
-                for value, row in zip(text[bad], rows, strict=True)
-            ]
-        )
-    return number
-
-
-def assessor_scores(
-    assessments: pd.DataFrame, stage: str | Sequence[str] | None = None
-) -> pd.DataFrame:
-    """The assessors' item scores of an assessments table, checked.
-
-    Parameters
-    ----------
-    assessments : DataFrame
-        Tidy table with columns ``region, year, indicator, assessor, score`` (+ optional
-        ``stage``, ``evidence``, and ``_row``, the spreadsheet row used in error messages).
-    stage : str, sequence of str or None
-        None (default): every row whose stage is not ``self`` (case-insensitive; rows with
-        an empty stage, or a table without a ``stage`` column, count as assessors' scores).
-        Otherwise only the rows with one of these stages (e.g. ``"verified"``).
-
-    Returns
-    -------
-    DataFrame
-        Columns ``region, year, indicator, assessor, score`` (score as float, assessor as
-        text; plus ``_row`` when the input has it), rows with an empty score dropped.
-
-    Raises
-    ------
-    DataError
-        A required column is missing, a score is not a number, a stage asked for does not
-        occur, or an assessor scored the same item twice within the selected stages (choose
-        one stage with ``stage=``).
-    """
-    _check_columns(assessments)
-    file = _file(assessments)
-    selected = assessments.loc[_stage_mask(assessments, stage)]
-    keep = [*REQUIRED, *(["_row"] if "_row" in selected.columns else [])]
-    out = selected.loc[:, keep].copy()
-    out["score"] = _numeric_scores(out, file)
-    out["assessor"] = out["assessor"].astype("string").str.strip().fillna("").astype(str)
-    out = out.loc[out["score"].notna()]
-    duplicated = out.duplicated([*ITEM, "assessor"], keep=False)
-    if duplicated.any():
-        dup = out.loc[duplicated]
-        problems = []
-        for key, group in dup.groupby([*ITEM, "assessor"], sort=True):
-            rows = [r for r in _rows(group) if r is not None]
-            where = f" (rows {', '.join(map(str, rows))})" if rows else ""
-            region, year, indicator, assessor = key
-            problems.append(
-                Problem(
-                    file,
-                    rows[-1] if rows else None,
-                    "assessor",
-                    f"assessor '{assessor}' scored {indicator} of {region} {year} "
-                    f"{len(group)} times{where}",
-                    "keep one score per assessor and item, or select one stage",
-                    f"penilai '{assessor}' menilai {indicator} {region} {year} "
-                    f"{len(group)} kali{where}",
-                )
-            )
-        raise DataError(problems)
-    return out.reset_index(drop=True)
-
-
-def wide_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Tidy assessor scores -> wide matrix: one row per item (region, year, indicator),
-    one column per assessor, NaN where an assessor did not score the item.
-
-    ``scores`` is the output of :func:`assessor_scores` (one score per item and assessor).
-    """
-    if scores.empty:
-        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=list(ITEM)), dtype=float)
-    wide = scores.pivot(index=list(ITEM), columns="assessor", values="score")
-    return wide.sort_index(axis=0).sort_index(axis=1)
 
 
 def _statistics(x: np.ndarray) -> dict[str, Any]:
@@ -805,11 +431,11 @@ def _statistics(x: np.ndarray) -> dict[str, Any]:
     row.update({key: values[key] for key in ICC_KEYS})
     notes += reasons
 
-    _, counts = _counts_from_matrix(x)
+    _, counts = category_counts(x)
     if n_items and (m_u == m_u[0]).all():
         kappa, reasons = _fleiss_counts(counts)
     elif complete.shape[0] > 0 and n_assessors >= 2:
-        _, counts = _counts_from_matrix(complete)
+        _, counts = category_counts(complete)
         kappa, reasons = _fleiss_counts(counts)
         reasons = [
             *reasons,
@@ -833,7 +459,7 @@ def _statistics(x: np.ndarray) -> dict[str, Any]:
             row["alpha_ratio"] = float("nan")
             notes.append("Krippendorff's alpha (ratio): some scores are below 0")
             continue
-        alpha, reasons = _alpha(x, level)
+        alpha, reasons = alpha_and_reasons(x, level)
         row[f"alpha_{level}"] = alpha
         if reasons and level == "nominal":  # the same reason holds for every level
             notes += reasons
@@ -855,7 +481,7 @@ def _by_columns(by: str | Sequence[str] | None, assessments: pd.DataFrame) -> li
         raise DataError(
             [
                 Problem(
-                    _file(assessments),
+                    file_of(assessments),
                     None,
                     c,
                     f"cannot group by '{c}': groups are formed from region, year and indicator",

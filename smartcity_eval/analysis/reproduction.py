@@ -5,8 +5,9 @@ inputs, in this order of preference:
 
 1. **item scores**: the observations of the indicators under the node, and, for items the
    observations lack, the assessors' consensus (:func:`smartcity_eval.analysis.assessors.consensus`,
-   method from ``--consensus``, else dataset.toml ``[methods] consensus``, else ``mean``).
-   The node is scored with :mod:`smartcity_eval.scoring.engine` and the dataset's methods (for
+   method ``settings.consensus``: ``--consensus``, else dataset.toml ``[methods] consensus``,
+   else the library default, median).
+   The node is scored with :mod:`smartcity_eval.scoring.engine` and the evaluation's settings (for
    Kominfo and SPBE ``normalise = "none"``: a weighted mean of raw 1-5 levels), using the
    tree that holds the node (:meth:`Dataset.framework_of`).
 2. **published parts**: when no item under the node has a score (e.g. Kota Kediri, where
@@ -16,73 +17,51 @@ inputs, in this order of preference:
    2022: FINAL = 0.1 x 3.60 + 0.2 x 3.21 + 0.3 x 3.23 + 0.2 x 3.07 + 0.2 x 3.65 = 3.315.
 3. otherwise the value is ``not_computable`` and the ``note`` says what is missing.
 
-Tolerance (:func:`derive_tolerance`)
-------------------------------------
-A published value written with ``d`` decimals is the true value rounded to ``d`` decimals,
-so it can differ from the true value by up to half a unit of its last digit, ``0.5 x 10^-d``.
-When the value is recomputed from published parts that are themselves rounded (to ``d_i``
-decimals), the rounding of those inputs propagates through the aggregation: to first order
-by ``sum_i |s_i| x 0.5 x 10^-d_i``, where ``s_i`` is the sensitivity of the node to input
-``i`` (for the arithmetic mean, the input's effective weight relative to the node; for the
-geometric mean ``w_i G / x_i``; for the harmonic mean ``w_i H^2 / x_i^2``)::
+The tolerance of each value (``tolerance="auto"``) follows from the precision its number
+and its published inputs are written with: see :mod:`smartcity_eval.analysis.tolerance`.
 
-    tolerance = 0.5 x 10^-d  +  sum_i |s_i| x 0.5 x 10^-d_i
-
-and a value matches when ``|computed - published| <= tolerance + 1e-9`` (``FLOAT_EPSILON``,
-which only absorbs binary floating-point error). Item scores (observations, consensus) are
-the evaluation's raw inputs, not rounded summaries, and add nothing. Kota Kediri 2022: the
-final index is published with 2 decimals (0.005) and recomputed from five components with 2
-decimals whose weights sum to 1 (1 x 0.005), so the tolerance is 0.01; |3.315 - 3.31| =
-0.005 <= 0.01: ``match``. A final of 3.35 would differ by 0.035: ``mismatch``.
-
-The number of decimals of a published value is read from its text in the file ("3.60" has
-2, "3" has 0, "1.5e-1" has 2), not from the parsed float, which forgets trailing zeros. In an
-``.xlsx`` file, where cells are numbers and trailing zeros are lost, a value gets the largest
-number of decimals found among the published values of the same code (the stricter choice).
-
-References
-----------
-Rounding error of a sum: N. J. Higham, *Accuracy and Stability of Numerical Algorithms*
-(2nd ed., SIAM, 2002), section 2 (a rounded value lies within half a unit in the last place);
-first-order propagation: JCGM 100:2008 (GUM), section 5.1.3 with the worst-case (linear)
-sum of the bounds. Kota Kediri 2022 values: bangsaonline.com/amp/berita/113379 (see
-data/kota_kediri/README.md and /work/shared/reference/kominfo_evaluation_published.csv).
+Reference values: Kota Kediri 2022, bangsaonline.com/amp/berita/113379 (see
+data/kota_kediri/README.md).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartcity_eval.analysis.assessors import METHODS as CONSENSUS_METHODS
 from smartcity_eval.analysis.assessors import consensus as consensus_scores
-from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.analysis.tolerance import (
+    derive_tolerance,
+    parse_tolerance,
+    published_decimals,
+    text_decimals,
+    within_tolerance,
+)
+from smartcity_eval.errors import DataError
 from smartcity_eval.io.dataset import Dataset, load_dataset
 from smartcity_eval.io.frameworks import Framework
-from smartcity_eval.io.tables import ROW, display_path, read_table
+from smartcity_eval.io.tables import ROW, read_table
+from smartcity_eval.messages import t
 from smartcity_eval.scoring.aggregate import node_methods
+from smartcity_eval.scoring.means import weighted_mean_partials
+from smartcity_eval.settings import Settings, dataset_settings
+from smartcity_eval.vocab import (
+    REPRODUCE_MATCH,
+    REPRODUCE_MISMATCH,
+    REPRODUCE_NOT_COMPUTABLE,
+    REPRODUCE_STATUSES,
+)
 
 __all__ = [
     "REPRODUCE_COLUMNS",
     "CONSENSUS_CHECK_COLUMNS",
     "STATUSES",
-    "FLOAT_EPSILON",
-    "DEFAULT_CONSENSUS",
-    "decimals_of",
-    "half_unit",
-    "derive_tolerance",
-    "within_tolerance",
-    "parse_tolerance",
-    "published_decimals",
-    "consensus_method",
     "item_values",
     "reproduce",
     "check_consensus",
@@ -117,224 +96,27 @@ CONSENSUS_CHECK_COLUMNS: tuple[str, ...] = (
     "status",
     "note",
 )
-#: The values of the ``status`` column.
-STATUSES: tuple[str, ...] = ("match", "mismatch", "not_computable")
-#: Added to every tolerance when comparing, to absorb binary floating-point error only.
-FLOAT_EPSILON = 1e-9
-#: Consensus method when neither the caller nor dataset.toml names one (consensus()'s default).
-DEFAULT_CONSENSUS = "mean"
+#: The values of the ``status`` column (:data:`smartcity_eval.vocab.REPRODUCE_STATUSES`).
+STATUSES: tuple[str, ...] = REPRODUCE_STATUSES
 #: Computed values and differences are rounded to this many decimals in the output table
 #: (far below any published precision; it removes float noise such as 3.3150000000000004).
 OUTPUT_DECIMALS = 10
 
-Status = Literal["match", "mismatch", "not_computable"]
-_AGGREGATES = ("arithmetic", "geometric", "harmonic")
-
-
-# ----------------------------------------------------------------------------- precision
-def decimals_of(text: object) -> int | None:
-    """Number of decimals a number is written with: digits after the decimal mark.
-
-    ``"3.60"`` -> 2, ``"3,6"`` -> 1 (decimal comma), ``"3"`` -> 0, ``"1.5e-1"`` -> 2,
-    ``"3E+2"`` -> -2 (a precision of hundreds). Returns None for an empty cell or text that
-    is not a number.
-    """
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not s:
-        return None
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        return None
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):  # NaN or Infinity
-        return None
-    return -exponent
-
-
-def half_unit(decimals: int) -> float:
-    """Half a unit of the last digit of a number with ``decimals`` decimals: ``0.5 x 10^-d``.
-
-    The largest error of rounding to ``decimals`` decimals (2 -> 0.005, 0 -> 0.5).
-    """
-    return 0.5 * 10.0 ** (-int(decimals))
-
-
-def derive_tolerance(
-    published_decimals: int, inputs: Iterable[tuple[float, int]] | None = None
-) -> float:
-    """The tolerance that the precision of a published value and of its inputs implies.
-
-    ``tolerance = 0.5 x 10^-d + sum_i |s_i| x 0.5 x 10^-d_i``
-
-    where ``d`` is the number of decimals of the published value, and each input ``i`` is a
-    rounded published number with ``d_i`` decimals entering the recomputation with
-    sensitivity ``s_i`` (its effective weight relative to the node for an arithmetic mean).
-    Inputs that are not rounded (raw item scores) are not listed. A recomputed value
-    matches when ``|computed - published| <= tolerance + FLOAT_EPSILON`` (1e-9, floating-
-    point error only; see :func:`within_tolerance`).
-
-    Parameters
-    ----------
-    published_decimals : int
-        Decimals of the published value (e.g. 2 for "3.31"); see :func:`decimals_of`.
-    inputs : iterable of (sensitivity, decimals), optional
-        The rounded published inputs, e.g. ``[(0.1, 2), (0.2, 2), (0.3, 2), (0.2, 2),
-        (0.2, 2)]`` for a Kominfo final index recomputed from its five components.
-
-    Returns
-    -------
-    float
-        The tolerance, in the unit of the published value (>= 0).
-
-    Examples
-    --------
-    Kota Kediri 2022 (bangsaonline.com/amp/berita/113379): the final index 3.31 recomputed
-    from the components 3.60/3.21/3.23/3.07/3.65 with weights .1/.2/.3/.2/.2 is 3.315; the
-    tolerance is 0.005 + (0.1 + 0.2 + 0.3 + 0.2 + 0.2) x 0.005 = 0.01, so 0.005 matches.
-
-    >>> round(derive_tolerance(2, [(0.1, 2), (0.2, 2), (0.3, 2), (0.2, 2), (0.2, 2)]), 12)
-    0.01
-    >>> derive_tolerance(2)
-    0.005
-    """
-    total = half_unit(published_decimals)
-    for sensitivity, decimals in inputs or ():
-        total += abs(float(sensitivity)) * half_unit(decimals)
-    return total
-
-
-def within_tolerance(difference: float, tolerance: float) -> bool:
-    """``|difference| <= tolerance + FLOAT_EPSILON`` (False when either is NaN)."""
-    if math.isnan(difference) or math.isnan(tolerance):
-        return False
-    return abs(difference) <= tolerance + FLOAT_EPSILON
-
-
-_FORMAT_DECIMALS = re.compile(r"0\.(0+)")
-
-
-def _format_decimals(number_format: str) -> int | None:
-    """Decimals an Excel number format shows: '0.00' -> 2, '#,##0' -> 0, '0.0%' -> 3
-    (a percentage shows the value x 100); None for 'General' (no fixed precision)."""
-    text = number_format or ""
-    if "0" not in text:
-        return None
-    match = _FORMAT_DECIMALS.search(text)
-    shown = len(match.group(1)) if match else 0
-    return shown + (2 if "%" in text else 0)
-
-
-def _xlsx_formats(path: Path, table: str, column: str) -> dict[int, int]:
-    """{spreadsheet row: decimals shown by the cell's number format} for one column."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=False, data_only=True)
-    try:
-        sheet = book[table] if table in book.sheetnames else book.worksheets[0]
-        header_row = None
-        col_index = None
-        for row in sheet.iter_rows():
-            names = [str(c.value).strip().lower() if c.value is not None else "" for c in row]
-            if any(names):
-                header_row = row[0].row
-                col_index = names.index(column) if column in names else None
-                break
-        out: dict[int, int] = {}
-        if header_row is None or col_index is None:
-            return out
-        for row in sheet.iter_rows(min_row=header_row + 1):
-            if col_index < len(row):
-                decimals = _format_decimals(str(row[col_index].number_format))
-                if decimals is not None:
-                    out[row[col_index].row] = decimals
-        return out
-    finally:
-        book.close()
-
-
-def _text_decimals(frame: pd.DataFrame, column: str, table: str) -> pd.Series:
-    """Decimals of each cell of ``frame[column]`` (text), indexed by ``_row``.
-
-    In an ``.xlsx`` file the cells are numbers and trailing zeros are lost ("3.60" is read as
-    3.6), so a cell gets the decimals its number format shows ("0.00" -> 2) when that is
-    more, and a cell in the "General" format the largest count found in the column (the
-    stricter choice: a false mismatch can be overridden with ``--tolerance``, a hidden one
-    cannot be seen).
-    """
-    decimals = pd.Series(
-        [np.nan if (d := decimals_of(t)) is None else float(d) for t in frame[column]],
-        index=frame.index,
-        dtype=float,
-    )
-    path = str(frame.attrs.get("path", ""))
-    if path.lower().endswith(".xlsx"):
-        formats = _xlsx_formats(Path(path), table, column)
-        shown = frame[ROW].map(formats).astype(float)
-        fallback = decimals.max() if decimals.notna().any() else np.nan
-        decimals = pd.concat([decimals, shown.fillna(fallback)], axis=1).max(axis=1)
-        decimals = decimals.where(frame[column].map(decimals_of).notna(), np.nan)
-    return pd.Series(decimals.to_numpy(), index=frame[ROW].astype("int64").to_numpy())
-
-
-def published_decimals(dataset: Dataset) -> pd.Series:
-    """Decimals of every published value, indexed by the spreadsheet row (``_row``) of
-    ``dataset.published``, read from the text of published.csv (the loader keeps floats)."""
-    path = dataset.files.get("published")
-    if path is None:
-        return pd.Series(dtype=float)
-    raw = read_table(
-        path,
-        required=["region", "year", "code", "score"],
-        optional=["source", "note"],
-        name="published",
-    )
-    return _text_decimals(raw, "score", "published")
-
 
 # ----------------------------------------------------------------------------- inputs
-def consensus_method(dataset: Dataset, method: str | None = None) -> str:
-    """The consensus method to use: ``method`` if given, else dataset.toml ``[methods]
-    consensus``, else :data:`DEFAULT_CONSENSUS`. Raises ValueError for an unknown ``method``
-    and DataError for an unknown one in dataset.toml."""
-    if method is not None:
-        if method not in CONSENSUS_METHODS:
-            raise ValueError(
-                f"unknown consensus method {method!r}; use one of {', '.join(CONSENSUS_METHODS)}"
-            )
-        return method
-    configured = dataset.methods.get("consensus")
-    if configured is None:
-        return DEFAULT_CONSENSUS
-    if configured not in CONSENSUS_METHODS:
-        raise DataError(
-            Problem(
-                display_path(dataset.path / "dataset.toml"),
-                None,
-                "methods.consensus",
-                f"unknown consensus method '{configured}'",
-                did_you_mean(configured, CONSENSUS_METHODS),
-                f"metode konsensus '{configured}' tidak dikenal",
-            )
-        )
-    return str(configured)
-
-
-def item_values(dataset: Dataset, consensus: str | None = None) -> pd.DataFrame:
+def item_values(dataset: Dataset, consensus: str) -> pd.DataFrame:
     """The item scores a reproduction starts from: ``region, year, indicator, value, origin``.
 
     Every non-missing observation (``origin = "observation"``), and for the items that the
-    observations lack (no row, or an empty value) the assessors' consensus
-    (``origin = "consensus"``; self-assessments excluded), with ``consensus`` as the method
-    (default: dataset.toml ``[methods] consensus``, else ``mean``).
+    observations lack (no row, or an empty value) the assessors' consensus with method
+    ``consensus`` (``origin = "consensus"``; self-assessments excluded).
     """
-    method = consensus_method(dataset, consensus)
     obs = dataset.observations
     obs = obs.loc[obs["value"].notna(), ["region", "year", "indicator", "value"]].copy()
     obs["origin"] = "observation"
     frames = [obs]
     if not dataset.assessments.empty:
-        cons = consensus_scores(dataset.assessments, method)
+        cons = consensus_scores(dataset.assessments, consensus)
         if not cons.empty:
             have = pd.MultiIndex.from_frame(obs[["region", "year", "indicator"]])
             keys = pd.MultiIndex.from_frame(cons[["region", "year", "indicator"]])
@@ -359,9 +141,9 @@ def item_values(dataset: Dataset, consensus: str | None = None) -> pd.DataFrame:
 
 
 def _score_items(
-    dataset: Dataset, items: pd.DataFrame, framework: Framework
+    dataset: Dataset, items: pd.DataFrame, framework: Framework, settings: Settings
 ) -> dict[tuple[str, int, str], float]:
-    """Score ``items`` on ``framework`` with the dataset's methods: {(region, year, code): score}."""
+    """Score ``items`` on ``framework`` with ``settings``: {(region, year, code): score}."""
     from smartcity_eval.scoring.engine import score_dataset
 
     if items.empty:
@@ -375,7 +157,7 @@ def _score_items(
         return {}
     observations[ROW] = np.arange(2, len(observations) + 2, dtype="int64")
     view = replace(dataset, observations=observations)
-    table = score_dataset(view, framework=framework)
+    table = score_dataset(view, settings, framework=framework)
     return {
         (str(r), int(y), str(c)): float(s)
         for r, y, c, s in zip(
@@ -385,33 +167,6 @@ def _score_items(
 
 
 # ----------------------------------------------------------------------------- published parts
-def _methods_of(dataset: Dataset, framework: Framework) -> dict[str, str]:
-    """The aggregation method of every aggregate node of ``framework`` with the dataset's
-    ``[methods] aggregate`` (as :func:`smartcity_eval.scoring.engine.score_dataset` resolves it)."""
-    from smartcity_eval.scoring.engine import resolve_options
-
-    options = resolve_options(dataset, framework)
-    return node_methods(framework, options.get("aggregate", "arithmetic"))
-
-
-def _combine(values: list[float], weights: list[float], method: str) -> tuple[float, list[float]]:
-    """Weighted mean of ``values`` and its partial derivatives. Weights are normalised."""
-    w = np.asarray(weights, dtype=float)
-    x = np.asarray(values, dtype=float)
-    w = w / w.sum()
-    if method == "arithmetic":
-        return float(np.dot(w, x)), list(w)
-    if np.any(x <= 0):
-        raise ValueError(f"the {method} mean needs values > 0")
-    if method == "geometric":
-        g = float(np.exp(np.dot(w, np.log(x))))
-        return g, list(w * g / x)
-    if method == "harmonic":
-        h = float(1.0 / np.dot(w, 1.0 / x))
-        return h, list(w * h * h / (x * x))
-    raise ValueError(f"unknown aggregation '{method}'; use one of {', '.join(_AGGREGATES)}")
-
-
 def _from_published(
     framework: Framework,
     code: str,
@@ -448,7 +203,7 @@ def _from_published(
         weights.append(float(local[kid]))
     if not values:
         return None
-    total, partials = _combine(values, weights, methods.get(code, "arithmetic"))
+    total, partials = weighted_mean_partials(values, weights, methods.get(code, "arithmetic"))
     out: dict[str, tuple[float, int]] = {}
     for partial, grad in zip(partials, grads, strict=True):
         for name, (sensitivity, decimals) in grad.items():
@@ -489,26 +244,178 @@ def _as_dataset(dataset: Dataset | str | Path) -> Dataset:
     return dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
 
 
-def parse_tolerance(tolerance: str | float) -> float | None:
-    """``--tolerance``: None for ``"auto"``, else the number (>= 0); ValueError otherwise."""
-    if isinstance(tolerance, str):
-        if tolerance.strip().lower() == "auto":
-            return None
-        try:
-            value = float(tolerance)
-        except ValueError:
-            raise ValueError(f"tolerance '{tolerance}' is neither 'auto' nor a number") from None
+@dataclass
+class _Run:
+    """What one reproduction of a dataset shares across its published rows."""
+
+    dataset: Dataset
+    settings: Settings
+    items: pd.DataFrame
+    #: {(region, year): {indicator: origin}} of the item scores
+    present: dict[tuple[str, int], dict[str, str]]
+    #: {(region, year): {code: (value, decimals)}} of the published values
+    published: dict[tuple[str, int], dict[str, tuple[float, int]]]
+    scores: dict[str, dict[tuple[str, int, str], float] | str] = field(default_factory=dict)
+    methods: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def scored(self, fw: Framework) -> dict[tuple[str, int, str], float] | str:
+        """The item scores of ``fw`` (cached), or why they cannot be scored."""
+        if fw.name not in self.scores:
+            try:
+                self.scores[fw.name] = _score_items(self.dataset, self.items, fw, self.settings)
+            except DataError as err:  # e.g. a geometric mean over a value <= 0
+                self.scores[fw.name] = "; ".join(p.message for p in err.problems)
+        return self.scores[fw.name]
+
+    def methods_of(self, fw: Framework) -> dict[str, str]:
+        """The aggregation method of every aggregate of ``fw`` under the settings."""
+        if fw.name not in self.methods:
+            self.methods[fw.name] = node_methods(fw, self.settings.aggregate_spec())
+        return self.methods[fw.name]
+
+
+def _prepare(ds: Dataset, settings: Settings, pub_decimals: np.ndarray) -> _Run:
+    """The item scores and the published values by region and year."""
+    items = item_values(ds, settings.consensus)
+    present: dict[tuple[str, int], dict[str, str]] = {}
+    for region, year, indicator, origin in zip(
+        items["region"], items["year"], items["indicator"], items["origin"], strict=True
+    ):
+        present.setdefault((str(region), int(year)), {})[str(indicator)] = str(origin)
+    pub = ds.published
+    published: dict[tuple[str, int], dict[str, tuple[float, int]]] = {}
+    for region, year, code, value, dec in zip(
+        pub["region"], pub["year"], pub["code"], pub["score"], pub_decimals, strict=True
+    ):
+        if not (math.isnan(value) or math.isnan(dec)):
+            unit = published.setdefault((str(region), int(year)), {})
+            unit[str(code)] = (float(value), int(dec))
+    return _Run(ds, settings, items, present, published)
+
+
+def _blank(region: str, year: int, code: str, value: float, fw, fixed: float | None) -> dict:
+    """A ``not_computable`` row of :func:`reproduce` for one published value."""
+    return {
+        "region": region,
+        "year": year,
+        "code": code,
+        "computed": math.nan,
+        "published": value,
+        "difference": math.nan,
+        "tolerance": math.nan if fixed is None else fixed,
+        "status": REPRODUCE_NOT_COMPUTABLE,
+        "note": "",
+        "framework": fw.name if fw is not None else "",
+        "basis": "",
+    }
+
+
+def _from_items(run: _Run, row: dict, fw: Framework, used: list[str], n_leaves: int) -> float:
+    """Recompute ``row`` from the item scores under it; NaN (with a note) when it cannot."""
+    region, year, code = row["region"], row["year"], row["code"]
+    scored = run.scored(fw)
+    if isinstance(scored, str):
+        row["note"] = f"the items cannot be scored on {fw.name}: {scored}"
+        return math.nan
+    computed = scored.get((region, year, code), math.nan)
+    have = run.present.get((region, year), {})
+    n_cons = sum(1 for leaf in used if have[leaf] == "consensus")
+    if n_cons == 0:
+        row["basis"] = "items"
     else:
-        value = float(tolerance)
-    if math.isnan(value) or value < 0:
-        raise ValueError(f"tolerance {value} must be a number >= 0")
-    return value
+        row["basis"] = "consensus" if n_cons == len(used) else "items+consensus"
+    what = f"from {len(used)} of {n_leaves} item scores"
+    if n_cons:
+        what += f" ({n_cons} from the assessors' {run.settings.consensus} consensus)"
+    if math.isnan(computed):
+        row["note"] = (
+            f"{what}, but the score is missing (coverage below min_coverage "
+            f"{run.settings.min_coverage:g}, or the method gives no value)"
+        )
+        row["basis"] = ""
+        return math.nan
+    row["note"] = what
+    return computed
+
+
+def _from_parts(run: _Run, row: dict, fw: Framework) -> tuple[float, list[tuple[float, int]]]:
+    """Recompute ``row`` from the published values of its parts: the value and the rounded
+    inputs (sensitivity, decimals); NaN (with a note) when it cannot."""
+    region, year, code = row["region"], row["year"], row["code"]
+    unit_pub = {c: v for c, v in run.published.get((region, year), {}).items() if c != code}
+    kids = fw.children(code)
+    if not kids:
+        row["note"] = (
+            f"no score of this indicator for {region} {year} in observations or assessments"
+        )
+        return math.nan, []
+    try:
+        derived = _from_published(fw, code, unit_pub, run.methods_of(fw))
+    except ValueError as err:
+        row["note"] = f"cannot aggregate the published parts: {err}"
+        return math.nan, []
+    if derived is None:
+        row["note"] = _missing_note(fw, code, region, year, unit_pub)
+        return math.nan, []
+    computed, grads = derived
+    row["basis"] = "published"
+    direct = [k for k in kids if k in unit_pub]
+    weights = (
+        f" (weights {_fmt_weights(fw, direct)})"
+        if len(direct) == len(kids) and len(grads) == len(kids)
+        else ""
+    )
+    order = list(fw.nodes.index)
+    row["note"] = (
+        f"from published {', '.join(sorted(grads, key=order.index))}{weights}; no item scores"
+    )
+    return computed, list(grads.values())
+
+
+def _compare(row: dict, computed: float, dec: float, inputs, fixed: float | None) -> None:
+    """Fill in computed value, difference, tolerance and status of ``row``."""
+    computed = round(float(computed), OUTPUT_DECIMALS)
+    difference = round(computed - row["published"], OUTPUT_DECIMALS)
+    tol = fixed if fixed is not None else derive_tolerance(int(dec), inputs)
+    tol = round(tol, OUTPUT_DECIMALS)
+    row["computed"] = computed
+    row["difference"] = difference
+    row["tolerance"] = tol
+    row["status"] = REPRODUCE_MATCH if within_tolerance(difference, tol) else REPRODUCE_MISMATCH
+
+
+def _reproduce_row(run: _Run, key: tuple, dec: float, fixed: float | None) -> dict[str, Any]:
+    """One row of :func:`reproduce`: a published value recomputed and compared."""
+    region, year, code, value = str(key[0]), int(key[1]), str(key[2]), float(key[3])
+    fw = run.dataset.framework_of(code)
+    row = _blank(region, year, code, value, fw, fixed)
+    if fw is None:  # the loader rejects unknown codes; kept for hand-built datasets
+        row["note"] = f"no tree of the dataset has the code '{code}'"
+        return row
+    if math.isnan(value):
+        row["note"] = "the published score is empty"
+        return row
+    if math.isnan(dec):
+        row["note"] = "the published score is not a number"
+        return row
+    leaves = fw.leaves_under(code)
+    have = run.present.get((region, year), {})
+    used = [leaf for leaf in leaves if leaf in have]
+    inputs: list[tuple[float, int]] = []
+    if used:
+        computed = _from_items(run, row, fw, used, len(leaves))
+    else:
+        computed, inputs = _from_parts(run, row, fw)
+    if not math.isnan(computed):
+        _compare(row, computed, dec, inputs, fixed)
+    return row
 
 
 def reproduce(
     dataset: Dataset | str | Path,
+    *,
+    settings: Settings | None = None,
     tolerance: str | float = "auto",
-    consensus: str | None = None,
 ) -> pd.DataFrame:
     """Recompute every published value of a dataset and compare it with the publication.
 
@@ -516,13 +423,16 @@ def reproduce(
     ----------
     dataset : Dataset, or a dataset folder / name under ``data/``
         Must have ``published.csv``; its codes may belong to any of the dataset's trees.
+    settings : Settings or None
+        The method choices (default the dataset's own,
+        :func:`smartcity_eval.settings.dataset_settings`): the scoring of item scores and
+        the aggregation of published parts, and ``consensus``, how the assessors' scores
+        fill items that the observations lack.
     tolerance : "auto" or float
         ``"auto"`` (default): per value, from the precision of the published number and of
-        the published inputs it is recomputed from (:func:`derive_tolerance`). A number:
-        this absolute tolerance, in the unit of the values, for every row.
-    consensus : {"mean", "median", "majority"} or None
-        How the assessors' scores fill items that the observations lack (default: dataset.toml
-        ``[methods] consensus``, else ``mean``).
+        the published inputs it is recomputed from
+        (:func:`smartcity_eval.analysis.tolerance.derive_tolerance`). A number: this
+        absolute tolerance, in the unit of the values, for every row.
 
     Returns
     -------
@@ -530,17 +440,18 @@ def reproduce(
         One row per row of published.csv, in file order, with columns
         ``region, year, code`` (the published node), ``computed`` (the recomputed value,
         NaN when not computable), ``published``, ``difference`` (computed - published),
-        ``tolerance``, ``status`` (``match`` when ``|difference| <= tolerance + 1e-9``,
-        ``mismatch``, or ``not_computable``), ``note`` (the inputs used, or why the value
-        cannot be computed), ``framework`` (the tree holding the code) and ``basis``
-        (``items``: observations only; ``items+consensus``: some items from the assessors'
-        consensus; ``consensus``: all from it; ``published``: from published parts; empty
-        when not computable). Values are in the unit of the scores (e.g. level 1-5).
+        ``tolerance``, ``status`` (one of :data:`smartcity_eval.vocab.REPRODUCE_STATUSES`:
+        ``match`` when ``|difference| <= tolerance + 1e-9``, ``mismatch``, or
+        ``not_computable``), ``note`` (the inputs used, or why the value cannot be
+        computed), ``framework`` (the tree holding the code) and ``basis`` (``items``:
+        observations only; ``items+consensus``: some items from the assessors' consensus;
+        ``consensus``: all from it; ``published``: from published parts; empty when not
+        computable). Values are in the unit of the scores (e.g. level 1-5).
 
     Raises
     ------
-    DataError : invalid dataset, or an unknown consensus method in dataset.toml.
-    ValueError : a tolerance that is not "auto" or a number >= 0, an unknown consensus.
+    DataError : invalid dataset.
+    ParameterError : a tolerance that is not "auto" or a number >= 0 (a ValueError).
 
     Examples
     --------
@@ -550,145 +461,18 @@ def reproduce(
     components are ``not_computable`` (no item scores, no published parts).
     """
     ds = _as_dataset(dataset)
+    settings = dataset_settings(ds, settings)
     fixed = parse_tolerance(tolerance)
-    method = consensus_method(ds, consensus)
     pub = ds.published
     if pub.empty:
         return _empty_table(REPRODUCE_COLUMNS)
-    decimals = published_decimals(ds)
-    pub_decimals = pub[ROW].map(decimals).to_numpy(dtype=float)
-
-    items = item_values(ds, method)
-    present: dict[tuple[str, int], dict[str, str]] = {}
-    for region, year, indicator, origin in zip(
-        items["region"], items["year"], items["indicator"], items["origin"], strict=True
-    ):
-        present.setdefault((str(region), int(year)), {})[str(indicator)] = str(origin)
-
-    # published values of each region and year: {code: (value, decimals)}
-    published_by_unit: dict[tuple[str, int], dict[str, tuple[float, int]]] = {}
-    for region, year, code, value, dec in zip(
-        pub["region"], pub["year"], pub["code"], pub["score"], pub_decimals, strict=True
-    ):
-        if not (math.isnan(value) or math.isnan(dec)):
-            published_by_unit.setdefault((str(region), int(year)), {})[str(code)] = (
-                float(value),
-                int(dec),
-            )
-
-    scores: dict[str, dict[tuple[str, int, str], float] | str] = {}
-    leaves_cache: dict[tuple[str, str], list[str]] = {}
-    methods_of: dict[str, dict[str, str]] = {}
-    rows: list[dict[str, Any]] = []
-    for region, year, code, value, dec in zip(
-        pub["region"], pub["year"], pub["code"], pub["score"], pub_decimals, strict=True
-    ):
-        region, year, code, value = str(region), int(year), str(code), float(value)
-        fw = ds.framework_of(code)
-        row: dict[str, Any] = {
-            "region": region,
-            "year": year,
-            "code": code,
-            "computed": math.nan,
-            "published": value,
-            "difference": math.nan,
-            "tolerance": math.nan if fixed is None else fixed,
-            "status": "not_computable",
-            "note": "",
-            "framework": fw.name if fw is not None else "",
-            "basis": "",
-        }
-        rows.append(row)
-        if fw is None:  # the loader rejects unknown codes; kept for hand-built datasets
-            row["note"] = f"no tree of the dataset has the code '{code}'"
-            continue
-        if math.isnan(value):
-            row["note"] = "the published score is empty"
-            continue
-        if math.isnan(dec):
-            row["note"] = "the published score is not a number"
-            continue
-        key = (fw.name, code)
-        if key not in leaves_cache:
-            leaves_cache[key] = fw.leaves_under(code)
-        leaves = leaves_cache[key]
-        have = present.get((region, year), {})
-        used = [leaf for leaf in leaves if leaf in have]
-        computed = math.nan
-        inputs: list[tuple[float, int]] = []
-        if used:
-            if fw.name not in scores:
-                try:
-                    scores[fw.name] = _score_items(ds, items, fw)
-                except DataError as err:  # e.g. a geometric mean over a value <= 0
-                    scores[fw.name] = "; ".join(p.message for p in err.problems)
-            scored = scores[fw.name]
-            if isinstance(scored, str):
-                row["note"] = f"the items cannot be scored on {fw.name}: {scored}"
-                continue
-            computed = scored.get((region, year, code), math.nan)
-            n_cons = sum(1 for leaf in used if have[leaf] == "consensus")
-            row["basis"] = (
-                "items"
-                if n_cons == 0
-                else "consensus"
-                if n_cons == len(used)
-                else "items+consensus"
-            )
-            what = f"from {len(used)} of {len(leaves)} item scores"
-            if n_cons:
-                what += f" ({n_cons} from the assessors' {method} consensus)"
-            if math.isnan(computed):
-                row["note"] = (
-                    f"{what}, but the score is missing (coverage below min_coverage "
-                    f"{ds.methods.get('min_coverage', 0)}, or the method gives no value)"
-                )
-                row["basis"] = ""
-                continue
-            row["note"] = what
-        else:
-            unit_pub = {
-                c: v for c, v in published_by_unit.get((region, year), {}).items() if c != code
-            }
-            kids = fw.children(code)
-            if not kids:
-                row["note"] = (
-                    f"no score of this indicator for {region} {year} in observations or assessments"
-                )
-                continue
-            try:
-                if fw.name not in methods_of:
-                    methods_of[fw.name] = _methods_of(ds, fw)
-                derived = _from_published(fw, code, unit_pub, methods_of[fw.name])
-            except ValueError as err:
-                row["note"] = f"cannot aggregate the published parts: {err}"
-                continue
-            if derived is None:
-                row["note"] = _missing_note(fw, code, region, year, unit_pub)
-                continue
-            computed, grads = derived
-            inputs = [(s, d) for s, d in grads.values()]
-            row["basis"] = "published"
-            direct = [k for k in kids if k in unit_pub]
-            row["note"] = (
-                f"from published {', '.join(sorted(grads, key=list(fw.nodes.index).index))}"
-                + (
-                    f" (weights {_fmt_weights(fw, direct)})"
-                    if len(direct) == len(kids) and len(grads) == len(kids)
-                    else ""
-                )
-                + "; no item scores"
-            )
-        computed = round(float(computed), OUTPUT_DECIMALS)
-        difference = round(computed - value, OUTPUT_DECIMALS)
-        tol = fixed if fixed is not None else derive_tolerance(int(dec), inputs)
-        tol = round(tol, OUTPUT_DECIMALS)
-        row["computed"] = computed
-        row["difference"] = difference
-        row["tolerance"] = tol
-        row["status"] = "match" if within_tolerance(difference, tol) else "mismatch"
-    out = pd.DataFrame(rows, columns=list(REPRODUCE_COLUMNS))
-    return _typed(out)
+    pub_decimals = pub[ROW].map(published_decimals(ds)).to_numpy(dtype=float)
+    run = _prepare(ds, settings, pub_decimals)
+    keys = zip(pub["region"], pub["year"], pub["code"], pub["score"], strict=True)
+    rows = [
+        _reproduce_row(run, key, dec, fixed) for key, dec in zip(keys, pub_decimals, strict=True)
+    ]
+    return _typed(pd.DataFrame(rows, columns=list(REPRODUCE_COLUMNS)))
 
 
 def _empty_table(columns: Iterable[str]) -> pd.DataFrame:
@@ -721,13 +505,19 @@ def _typed(out: pd.DataFrame) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- consensus check
-def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None) -> pd.DataFrame:
+def check_consensus(
+    dataset: Dataset | str | Path,
+    consensus: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
     """Do the verified observations equal the assessors' consensus, item by item?
 
     For a dataset with both observations and assessments: every item (region, year,
     indicator) of an indicator and a region-year that the assessments cover, with the
-    observed value, the assessors' consensus (``consensus`` method, default dataset.toml
-    ``[methods] consensus``, else ``mean``; self-assessments excluded) and their difference.
+    observed value, the assessors' consensus (``consensus`` method, default
+    ``settings.consensus``: dataset.toml ``[methods] consensus``, else median; an unknown
+    method raises :class:`~smartcity_eval.settings.ParameterError`; self-assessments excluded) and their difference.
     The tolerance is half a unit of the last digit of the observation as written
     (:func:`derive_tolerance` with no inputs: "3.0" -> 0.05, "2.67" -> 0.005), since the
     consensus of whole levels is exact and the observation is it written down.
@@ -742,7 +532,7 @@ def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None)
         the dataset has no assessments.
     """
     ds = _as_dataset(dataset)
-    method = consensus_method(ds, consensus)
+    method = dataset_settings(ds, settings, consensus=consensus).consensus
     if ds.assessments.empty:
         return _empty_table(CONSENSUS_CHECK_COLUMNS)
     cons = consensus_scores(ds.assessments, method)
@@ -765,7 +555,7 @@ def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None)
             optional=["source", "note"],
             name="observations",
         )
-        decimals = _text_decimals(raw, "value", "observations")
+        decimals = text_decimals(raw, "value", "observations")
     left = obs[["region", "year", "indicator", "value", ROW]].rename(columns={"value": "observed"})
     left["decimals"] = left[ROW].map(decimals).astype(float)
     right = cons.rename(columns={"value": "consensus"})
@@ -785,7 +575,7 @@ def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None)
             "n_assessors": n,
             "difference": math.nan,
             "tolerance": math.nan,
-            "status": "not_computable",
+            "status": REPRODUCE_NOT_COMPUTABLE,
             "note": "",
         }
         if n == 0:
@@ -793,7 +583,7 @@ def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None)
                 " and the observation is empty (not verified)" if math.isnan(observed) else ""
             )
         elif math.isnan(observed):
-            row["status"] = "mismatch"
+            row["status"] = REPRODUCE_MISMATCH
             row["note"] = (
                 f"the observation is empty (or absent) but {n} assessor(s) scored the item"
             )
@@ -803,7 +593,7 @@ def check_consensus(dataset: Dataset | str | Path, consensus: str | None = None)
             row.update(
                 difference=diff,
                 tolerance=tol,
-                status="match" if within_tolerance(diff, tol) else "mismatch",
+                status=REPRODUCE_MATCH if within_tolerance(diff, tol) else REPRODUCE_MISMATCH,
                 note=f"{method} of {n} assessor score(s)",
             )
         rows.append(row)
@@ -820,81 +610,36 @@ def _fmt_diff(value: float) -> str:
 
 
 def summary(table: pd.DataFrame, lang: str = "en") -> str:
-    """A one-line summary of a :func:`reproduce` table (``lang`` 'en' or 'id'), e.g.
-    ``reproduce: 2 of 560 published values do not match (largest difference 0.050 at
-    Kabupaten Berau 2023 FINAL)``."""
-    indonesian = lang == "id"
+    """A one-line summary of a :func:`reproduce` table (``lang`` 'en' or 'id'; messages
+    ``repro.line.*``), e.g. ``reproduce: 2 of 560 published values do not match (largest
+    difference 0.050 at Kabupaten Berau 2023 FINAL)``."""
     n = len(table)
     if n == 0:
-        return (
-            "reproduce: dataset tidak punya nilai terbitan"
-            if indonesian
-            else "reproduce: the dataset has no published values"
-        )
+        return t("repro.line.none", lang)
     status = table["status"]
-    n_mis = int((status == "mismatch").sum())
-    n_nc = int((status == "not_computable").sum())
-    n_match = int((status == "match").sum())
-    tail = ""
-    if n_nc:
-        tail = (
-            f"; {n_nc} tidak dapat dihitung (lihat kolom note)"
-            if indonesian
-            else f"; {n_nc} not computable (see the note column)"
-        )
+    n_mis = int((status == REPRODUCE_MISMATCH).sum())
+    n_nc = int((status == REPRODUCE_NOT_COMPUTABLE).sum())
+    n_match = int((status == REPRODUCE_MATCH).sum())
+    tail = t("repro.line.not_computable", lang, n=n_nc) if n_nc else ""
     if n_mis:
-        mis = table.loc[status == "mismatch"]
+        mis = table.loc[status == REPRODUCE_MISMATCH]
         worst = mis.loc[mis["difference"].abs().idxmax()]
         where = f"{worst['region']} {worst['year']} {worst['code']}"
         size = _fmt_diff(abs(float(worst["difference"])))
-        if indonesian:
-            return (
-                f"reproduce: {n_mis} dari {n} nilai terbitan tidak cocok (selisih terbesar "
-                f"{size} pada {where}){tail}"
-            )
-        return (
-            f"reproduce: {n_mis} of {n} published values do not match (largest difference "
-            f"{size} at {where}){tail}"
-        )
+        return t("repro.line.mismatch", lang, bad=n_mis, n=n, size=size, where=where) + tail
     if n_match == n:
-        return (
-            f"reproduce: semua {n} nilai terbitan cocok"
-            if indonesian
-            else f"reproduce: all {n} published values match"
-        )
-    if indonesian:
-        return f"reproduce: {n_match} dari {n} nilai terbitan cocok{tail}"
-    return f"reproduce: {n_match} of {n} published values match{tail}"
+        return t("repro.line.all", lang, n=n)
+    return t("repro.line.some", lang, good=n_match, n=n) + tail
 
 
 def consensus_summary(table: pd.DataFrame, method: str, lang: str = "en") -> str:
-    """A one-line summary of a :func:`check_consensus` table (``lang`` 'en' or 'id')."""
-    indonesian = lang == "id"
-    compared = table.loc[table["status"] != "not_computable"]
+    """A one-line summary of a :func:`check_consensus` table (``lang`` 'en' or 'id';
+    messages ``repro.consensus.*``)."""
+    compared = table.loc[table["status"] != REPRODUCE_NOT_COMPUTABLE]
     n = len(compared)
-    n_mis = int((compared["status"] == "mismatch").sum())
+    n_mis = int((compared["status"] == REPRODUCE_MISMATCH).sum())
     if n == 0:
-        return (
-            "reproduce: tidak ada butir yang punya observasi dan nilai penilai"
-            if indonesian
-            else "reproduce: no item has both an observation and assessor scores"
-        )
+        return t("repro.consensus.none", lang)
     if n_mis == 0:
-        if indonesian:
-            return (
-                f"reproduce: observasi sama dengan konsensus penilai ({method}) untuk semua "
-                f"{n} butir yang dinilai penilai"
-            )
-        return (
-            f"reproduce: the observations equal the assessors' {method} consensus for all "
-            f"{n} items that assessors scored"
-        )
-    if indonesian:
-        return (
-            f"reproduce: observasi berbeda dari konsensus penilai ({method}) pada {n_mis} dari "
-            f"{n} butir yang dinilai penilai"
-        )
-    return (
-        f"reproduce: the observations differ from the assessors' {method} consensus for "
-        f"{n_mis} of {n} items that assessors scored"
-    )
+        return t("repro.consensus.equal", lang, method=method, n=n)
+    return t("repro.consensus.differ", lang, method=method, bad=n_mis, n=n)

@@ -1,0 +1,1 @@
+"""The ``smartcity-eval`` command line: one module per command (see :mod:`smartcity_eval.cli.main`)."""

@@ -1,9 +1,10 @@
 """Evaluation frameworks: the indicator tree, its weights and bands.
 
-A framework is data, not code: a ``framework.csv`` with one row per node (see SPEC section
-1) and an optional ``bands.csv``. Leaves are indicators; every other node aggregates its
-children. Weights are relative to siblings and normalised among them, so the effective
-weight of an indicator is the product, up the tree, of ``weight / sum(sibling weights)``
+A framework is data, not code: a ``framework.csv`` with one row per node (data/README.md
+describes the columns) and an optional ``bands.csv``. Leaves are indicators; every other
+node aggregates its children. Weights are relative to siblings and normalised among them,
+so the effective weight of an indicator is the product, up the tree, of
+``weight / sum(sibling weights)``
 (OECD/JRC, *Handbook on Constructing Composite Indicators*, 2008, step 6; COINr's
 ``get_eff_weights``).
 """
@@ -21,7 +22,10 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id
-from smartcity_eval.io.tables import ROW, find_table, parse_numbers, read_table
+from smartcity_eval.io.numbers import ROW, parse_numbers
+from smartcity_eval.io.resources import data_dir as _data_dir
+from smartcity_eval.io.resources import framework_path, shipped_frameworks
+from smartcity_eval.io.tables import find_table, read_table
 
 __all__ = [
     "resolve_framework",
@@ -32,8 +36,9 @@ __all__ = [
     "DATA_DIR",
 ]
 
-#: The folder holding the embedded datasets and frameworks (repo checkout or installed copy).
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+#: The folder holding the shipped datasets and frameworks (the checkout's data/ in an
+#: editable install, smartcity_eval/data in a wheel; :func:`smartcity_eval.io.resources.data_dir`).
+DATA_DIR = _data_dir()
 
 _CODE = re.compile(r"^[A-Za-z0-9._-]+$")
 FRAMEWORK_COLUMNS = ["code", "parent"]
@@ -170,17 +175,17 @@ class Framework:
 
 
 def framework_dir(name_or_path: str | Path, data_dir: Path | None = None) -> Path:
-    """Resolve a framework given as a folder, a framework.csv path, or a name under data/frameworks."""
+    """A framework given as a folder or a framework.csv path (used as it is), or the name of a
+    shipped framework (of one under ``data_dir/frameworks`` when given)."""
     p = Path(name_or_path)
     if p.is_dir():
         return p
     if p.is_file():
         return p.parent
-    base = (data_dir or DATA_DIR) / "frameworks"
-    candidate = base / str(name_or_path)
-    if candidate.is_dir():
-        return candidate
-    known = sorted(d.name for d in base.iterdir() if d.is_dir()) if base.is_dir() else []
+    found = framework_path(str(name_or_path), data_dir)
+    if found is not None:
+        return found
+    known = shipped_frameworks(data_dir)
     raise DataError(
         Problem(
             str(name_or_path),
@@ -259,6 +264,9 @@ def load_framework(name_or_path: str | Path, data_dir: Path | None = None) -> Fr
 
 
 def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """The framework's nodes as a frame indexed by code (parent, name, weight, direction,
+    bounds, target; with ``is_leaf`` and ``depth`` when the tree is valid), and every
+    problem of the codes, the tree and the numbers."""
     file = raw.attrs["file"]
     problems: list[Problem] = []
     if raw.empty:
@@ -274,7 +282,35 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             )
         )
         return pd.DataFrame(), problems
-    rows = dict(zip(raw["code"], raw[ROW], strict=False))
+    _check_codes(raw, file, problems)
+    _check_root(raw, file, problems)
+    _check_parents(raw, file, problems)
+    _check_cycles(raw, file, problems)
+    numbers = _node_numbers(raw, file, problems)
+    nodes = pd.DataFrame(
+        {
+            "parent": raw["parent"].astype(str).to_numpy(),
+            "name": raw["name"].astype(str).to_numpy(),
+            "name_id": raw["name_id"].astype(str).to_numpy(),
+            "weight": numbers["weight"].to_numpy(),
+            "direction": numbers["direction"].to_numpy(),
+            "unit": raw["unit"].astype(str).to_numpy(),
+            "lower": numbers["lower"].to_numpy(),
+            "upper": numbers["upper"].to_numpy(),
+            "target": numbers["target"].to_numpy(),
+            "_row": raw[ROW].to_numpy(),
+        },
+        index=pd.Index(raw["code"].astype(str).to_numpy(), name="code"),
+    )
+    nodes = nodes[~nodes.index.duplicated()]
+    _check_zero_weights(nodes, file, problems)
+    if problems:
+        return nodes, problems
+    return _with_structure(nodes), problems
+
+
+def _check_codes(raw: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Empty, malformed and repeated codes."""
     first_row: dict[str, int] = {}
     for code, row in zip(raw["code"], raw[ROW], strict=True):
         if code == "":
@@ -315,7 +351,10 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             )
         else:
             first_row[code] = int(row)
-    codes = set(raw["code"])
+
+
+def _check_root(raw: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Exactly one node without a parent (the index)."""
     roots = raw[raw["parent"] == ""]
     if len(roots) == 0:
         problems.append(
@@ -344,6 +383,11 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 "kosongkan 'parent' pada tepat satu baris (indeks) dan beri induk pada yang lain",
             )
         )
+
+
+def _check_parents(raw: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Parents that are no node, and nodes that are their own parent."""
+    codes = set(raw["code"])
     for code, parent, row in zip(raw["code"], raw["parent"], raw[ROW], strict=True):
         if parent and parent not in codes:
             problems.append(
@@ -369,6 +413,11 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     "tulis simpul lain sebagai induk",
                 )
             )
+
+
+def _check_cycles(raw: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Chains of parents that never reach the root, each cycle reported once."""
+    rows = dict(zip(raw["code"], raw[ROW], strict=False))
     # cycles: follow parents
     parent_of = dict(zip(raw["code"], raw["parent"], strict=False))
     reported: set[str] = set()
@@ -398,6 +447,10 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 break
             seen.append(p)
             p = parent_of.get(p, "")
+
+
+def _node_numbers(raw: pd.DataFrame, file: str, problems: list[Problem]) -> dict[str, pd.Series]:
+    """weight (default 1, >= 0), direction (1 or -1, default 1), lower < upper and target."""
     weight = parse_numbers(raw, "weight", problems, what="a weight", what_id="bobot")
     for w, row in zip(weight, raw[ROW], strict=True):
         if not math.isnan(w) and w < 0:
@@ -444,23 +497,17 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                 )
             )
     target = parse_numbers(raw, "target", problems, what="a number")
-    nodes = pd.DataFrame(
-        {
-            "parent": raw["parent"].astype(str).to_numpy(),
-            "name": raw["name"].astype(str).to_numpy(),
-            "name_id": raw["name_id"].astype(str).to_numpy(),
-            "weight": weight.to_numpy(),
-            "direction": direction.to_numpy(),
-            "unit": raw["unit"].astype(str).to_numpy(),
-            "lower": lower.to_numpy(),
-            "upper": upper.to_numpy(),
-            "target": target.to_numpy(),
-            "_row": raw[ROW].to_numpy(),
-        },
-        index=pd.Index(raw["code"].astype(str).to_numpy(), name="code"),
-    )
-    nodes = nodes[~nodes.index.duplicated()]
-    # all-zero sibling weights (negative ones are reported above)
+    return {
+        "weight": weight,
+        "direction": direction,
+        "lower": lower,
+        "upper": upper,
+        "target": target,
+    }
+
+
+def _check_zero_weights(nodes: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    """Siblings whose weights are all zero (negative ones are reported by _node_numbers)."""
     sums = nodes.groupby("parent")["weight"].agg(["sum", "min"])
     for parent, (total, smallest) in sums.iterrows():
         if parent and total <= 0 and smallest >= 0:
@@ -479,8 +526,10 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
                     "beri setidaknya satu anak bobot positif",
                 )
             )
-    if problems:
-        return nodes, problems
+
+
+def _with_structure(nodes: pd.DataFrame) -> pd.DataFrame:
+    """``is_leaf`` and ``depth`` (0 = the root) of a valid tree."""
     has_child = set(nodes["parent"]) - {""}
     nodes["is_leaf"] = ~nodes.index.isin(list(has_child))
     depth = {}
@@ -491,7 +540,7 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             p = nodes.at[p, "parent"]
         depth[code] = d
     nodes["depth"] = pd.Series(depth).astype("int64")
-    return nodes, problems
+    return nodes
 
 
 def load_bands(path: Path | str, nodes: pd.DataFrame | None = None) -> pd.DataFrame:

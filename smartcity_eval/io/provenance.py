@@ -103,7 +103,7 @@ def file_hashes(files: Mapping[str, Path | str], base: Path | str | None = None)
 
 def package_version() -> str:
     """The installed version of smartcity_eval."""
-    from smartcity_eval import __version__
+    from smartcity_eval._version import __version__
 
     return str(__version__)
 

@@ -25,9 +25,6 @@ loads in about a second).
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +33,27 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id, suggest
+from smartcity_eval.io.grid import (
+    HEAD,
+    clip,
+    csv_grid,
+    decode,
+    empty_file,
+    needs_strip,
+    norm_header,
+    sniff_delimiter,
+    strip_cells,
+    xlsx_grid,
+)
+from smartcity_eval.io.numbers import (
+    ROW,
+    YEAR_RANGE,
+    closest_year,
+    is_number,
+    parse_numbers,
+    parse_years,
+    to_number,
+)
 
 __all__ = [
     "ROW",
@@ -49,13 +67,7 @@ __all__ = [
     "closest_year",
 ]
 
-ROW = "_row"
 _SUFFIXES = (".csv", ".xlsx")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
-_MISSING = frozenset({"", "na", "nan", "n/a", "-", "#n/a"})
-_HEAD = 30  # rows searched for the header
-#: Plausible years (inclusive); a year outside is almost always a typo (2204 for 2024).
-YEAR_RANGE = (1900, 2100)
 
 #: Column names users often write instead of ours (Bahasa Indonesia, synonyms); used to
 #: suggest the rename, never applied silently.
@@ -121,288 +133,6 @@ def find_table(folder: Path, name: str) -> Path | None:
     return found[0] if found else None
 
 
-# --------------------------------------------------------------------------- decoding
-def _line_of(raw: bytes, position: int) -> int:
-    return raw.count(b"\n", 0, position) + 1
-
-
-def _decode(raw: bytes, file: str) -> str:
-    """Bytes -> text: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is refused,
-    naming the rows that cannot be read and what they look like in Windows-1252."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    if raw.startswith(b"PK\x03\x04"):
-        raise DataError(
-            Problem(
-                file,
-                None,
-                None,
-                "this is an Excel workbook (.xlsx) with a .csv name",
-                "rename it to .xlsx, or save it from Excel as 'CSV UTF-8 (Comma delimited)'",
-                "ini buku kerja Excel (.xlsx) dengan nama .csv",
-                "ganti namanya menjadi .xlsx, atau simpan dari Excel sebagai "
-                "'CSV UTF-8 (Comma delimited)'",
-            )
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        _encoding_error(raw, err.start, file)
-        raise AssertionError("unreachable") from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DataError(
-            Problem(
-                file,
-                line,
-                None,
-                "the file contains NUL bytes: it is not a text file in UTF-8 (perhaps UTF-16 "
-                "without a byte-order mark, or a binary file)",
-                "save it from Excel as 'CSV UTF-8 (Comma delimited)' or as .xlsx",
-                "berkas berisi bita NUL: bukan berkas teks UTF-8 (mungkin UTF-16 tanpa BOM, "
-                "atau berkas biner)",
-                "simpan dari Excel sebagai 'CSV UTF-8 (Comma delimited)' atau sebagai .xlsx",
-            )
-        )
-    return text
-
-
-def _encoding_error(raw: bytes, first_bad: int, file: str) -> None:
-    bad_lines: list[tuple[int, str]] = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError:
-            bad_lines.append((number, line.decode("cp1252", errors="replace").strip()))
-            if len(bad_lines) >= 5:
-                break
-    try:
-        raw.decode("cp1252")
-        guess, guess_id = (
-            "it looks like Windows-1252 (Excel's plain 'CSV' on Windows)",
-            "tampaknya Windows-1252 ('CSV' biasa dari Excel di Windows)",
-        )
-    except UnicodeDecodeError:
-        guess, guess_id = "the encoding is unknown", "penyandiannya tidak dikenal"
-    first_line = _line_of(raw, first_bad)
-    shown = "; ".join(f"row {n}: '{_clip(t)}'" for n, t in bad_lines)
-    shown_id = "; ".join(f"baris {n}: '{_clip(t)}'" for n, t in bad_lines)
-    more = " (and possibly more)" if len(bad_lines) >= 5 else ""
-    more_id = " (dan mungkin lebih)" if len(bad_lines) >= 5 else ""
-    raise DataError(
-        Problem(
-            file,
-            first_line,
-            None,
-            f"the file is not UTF-8, the encoding this tool reads; {guess}. "
-            f"Byte 0x{raw[first_bad]:02x} cannot be read as UTF-8 on {shown}{more}",
-            "in Excel choose File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)', or save "
-            "the table as .xlsx; in LibreOffice choose character set 'Unicode (UTF-8)'",
-            f"berkas bukan UTF-8, penyandian yang dibaca alat ini; {guess_id}. "
-            f"Bita 0x{raw[first_bad]:02x} tidak dapat dibaca sebagai UTF-8 pada {shown_id}{more_id}",
-            "di Excel pilih File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)', atau simpan "
-            "tabel sebagai .xlsx; di LibreOffice pilih set karakter 'Unicode (UTF-8)'",
-        )
-    )
-
-
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-# --------------------------------------------------------------------------- grids
-def _norm_header(cell: object) -> str:
-    return "_".join(str(cell).replace("\ufeff", "").lower().split())
-
-
-def _empty_file(file: str) -> DataError:
-    return DataError(
-        Problem(
-            file,
-            None,
-            None,
-            "the file is empty",
-            "add a header row (the column names) on row 1 and the data below it",
-            "berkas kosong",
-            "tambahkan baris judul kolom (nama kolom) di baris 1 dan data di bawahnya",
-        )
-    )
-
-
-def _sniff_delimiter(text: str, known: set[str]) -> str:
-    """The separator that makes the most known column names appear in one of the first rows
-    (ties: the one most frequent in the first non-empty line)."""
-    lines = text.split("\n", _HEAD)[:_HEAD]
-    first = next((line for line in lines if line.strip()), "")
-    best, best_key = ",", (-1, -1)
-    for delimiter in (",", ";", "\t"):
-        records = list(csv.reader(lines, delimiter=delimiter))
-        score = max((len({_norm_header(c) for c in r} & known) for r in records if r), default=0)
-        key = (score, first.count(delimiter))
-        if key > best_key:
-            best, best_key = delimiter, key
-    return best
-
-
-_SMALL = 200_000  # characters: below this a table is parsed without pandas' C reader
-
-
-def _unclosed_quote(text: str, records: list[list[str]]) -> int | None:
-    """The spreadsheet row whose quote is never closed, or None: Python's csv module reads
-    to the end of the file in that cell, so the last record then holds a line break."""
-    if text.count('"') % 2 == 0 or not records:
-        return None
-    for index in range(len(records) - 1, -1, -1):
-        if any("\n" in cell or "\r" in cell for cell in records[index]):
-            return index + 1
-    return None
-
-
-def _unclosed_quote_error(file: str, row: int | None) -> DataError:
-    return DataError(
-        Problem(
-            file,
-            row,
-            None,
-            'a quote (") opened in this row is never closed, so the rest of the file '
-            "would be read as one cell",
-            'remove the stray " or close it; a cell that holds a quote is written "like ""this"""',
-            'tanda kutip (") yang dibuka di baris ini tidak pernah ditutup',
-            'hapus " yang tersesat atau tutup kutipnya',
-        )
-    )
-
-
-def _csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
-    """Every record of a CSV text as a row of strings (blank records kept, so that the
-    index + 1 is the spreadsheet row)."""
-    if len(text) < _SMALL:
-        # small files: Python's csv module is quicker than starting pandas' parser
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        if _unclosed_quote(text, records):
-            raise _unclosed_quote_error(file, _unclosed_quote(text, records))
-        width = max((len(r) for r in records), default=1) or 1
-        return pd.DataFrame(
-            [r + [""] * (width - len(r)) for r in records], columns=range(width), dtype=object
-        )
-    head = list(csv.reader(text.split("\n", _HEAD)[:_HEAD], delimiter=delimiter))
-    width = max((len(r) for r in head), default=1) or 1
-    try:
-        grid = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as err:
-        found = re.search(r"EOF inside string starting at row (\d+)", str(err))
-        if found:
-            raise _unclosed_quote_error(file, int(found.group(1)) + 1) from None
-        # rows longer than the first ones: read with Python's csv module (slower, exact)
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-        width = max((len(r) for r in records), default=1) or 1
-        grid = pd.DataFrame(
-            [r + [""] * (width - len(r)) for r in records], columns=range(width), dtype=object
-        )
-    return grid.fillna("") if len(grid) else grid
-
-
-def _needs_strip(raw: bytes, delimiter: str) -> bool:
-    """Whether any cell of a UTF-8 CSV may start or end with white space or hold a run of
-    it (a space next to a separator, a line end, a quote or another space; a tab or a
-    non-breaking space anywhere). Vectorised over the bytes: clean files skip stripping."""
-    arr = np.frombuffer(raw, dtype=np.uint8)
-    if arr.size == 0:
-        return False
-    if delimiter != "\t" and (arr == 0x09).any():
-        return True
-    if b"\xc2\xa0" in raw or b"\xe3\x80\x80" in raw:
-        return True
-    spaces = np.flatnonzero(arr == 0x20)
-    if spaces.size == 0:
-        return False
-    if spaces[0] == 0 or spaces[-1] == arr.size - 1:
-        return True
-    for neighbour in (arr[spaces - 1], arr[spaces + 1]):
-        for byte in (ord(delimiter), 0x0A, 0x0D, 0x22, 0x20):
-            if (neighbour == byte).any():
-                return True
-    return False
-
-
-def _strip(column: pd.Series) -> pd.Series:
-    """Strip every cell; on the distinct values only when there are few of them."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=False)
-    if len(uniques) * 4 < len(column):
-        stripped = np.array([str(u).strip() for u in uniques], dtype=object)
-        return pd.Series(stripped[codes], index=column.index, dtype=object)
-    return column.astype(object).map(lambda v: str(v).strip())
-
-
-def _is_number(text: str) -> bool:
-    try:
-        return not math.isnan(to_number(text))
-    except ValueError:
-        return False
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, bool):
-        return str(value).upper()
-    return str(value)
-
-
-def _xlsx_grid(path: Path, table: str, file: str) -> tuple[pd.DataFrame, str]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # noqa: BLE001 - any unreadable workbook is a user problem
-        raise DataError(
-            Problem(
-                file,
-                None,
-                None,
-                f"cannot open the workbook ({type(err).__name__}: {err})",
-                "open it in Excel and save it again as 'Excel Workbook (*.xlsx)'",
-                f"buku kerja tidak dapat dibuka ({type(err).__name__}: {err})",
-                "buka di Excel lalu simpan lagi sebagai 'Excel Workbook (*.xlsx)'",
-            )
-        ) from None
-    try:
-        by_name = {s.lower(): s for s in book.sheetnames}
-        sheet = book[by_name[table.lower()]] if table.lower() in by_name else book.worksheets[0]
-        rows = [
-            [_cell_text(v) for v in values]
-            for values in sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        ]
-        title = sheet.title
-    finally:
-        book.close()
-    width = max((len(r) for r in rows), default=0)
-    if width == 0:
-        return pd.DataFrame(), title
-    grid = pd.DataFrame(
-        [r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype=object
-    )
-    return grid, title
-
-
 # --------------------------------------------------------------------------- layout
 def _find_header(
     head: pd.DataFrame, known: set[str], file: str, required: Sequence[str]
@@ -412,10 +142,10 @@ def _find_header(
     Returns (index of the last header row, column names, index of the first data row,
     layout problems). Row indices are 0-based grid rows (spreadsheet row = index + 1).
     """
-    normed = [[_norm_header(c) for c in row] for row in head.to_numpy().tolist()]
+    normed = [[norm_header(c) for c in row] for row in head.to_numpy().tolist()]
     nonempty = [i for i, row in enumerate(normed) if any(row)]
     if not nonempty:
-        raise _empty_file(file)
+        raise empty_file(file)
     first = nonempty[0]
     scores = [len(set(row) & known) for row in normed]
     best = max(scores)
@@ -650,7 +380,40 @@ def read_table(
     """
     path = Path(path)
     file = display_path(path)
-    table = name or path.stem
+    known = list(required) + [c for c in optional if c not in required]
+    grid, delimiter, dirty = _read_grid(path, name or path.stem, file, set(known))
+    header_index, columns, start, layout = _find_header(
+        grid.iloc[:HEAD], set(known), file, required
+    )
+    header_row = header_index + 1
+    width = len(columns)
+    while width > 0 and not columns[width - 1]:
+        width -= 1
+    columns = columns[:width]
+    if not set(columns) & set(known):
+        _refuse_data_as_header(grid.iloc[header_index].tolist(), header_row, required, file)
+    fatal = _column_problems(columns, required, known, allow_extra, file, header_row)
+    if fatal:
+        raise DataError(layout + fatal)
+    cells, rows = _body(grid, start)
+    layout += _extra_cell_problems(cells, width, delimiter, file, rows)
+    data = _table_frame(cells, rows, columns, known, required if dirty else ())
+    data.attrs["file"] = file
+    data.attrs["path"] = str(path)
+    data.attrs["decimal_comma"] = delimiter == ";"
+    data.attrs["header_row"] = header_row
+    if layout:
+        if problems is None:
+            raise DataError(layout)
+        problems.extend(layout)
+    return data
+
+
+def _read_grid(
+    path: Path, table: str, file: str, known: set[str]
+) -> tuple[pd.DataFrame, str, bool]:
+    """(grid of text cells, delimiter or ``"xlsx"``, whether cells may need stripping);
+    the cells are stripped already when that may be needed."""
     if not path.is_file():
         raise DataError(
             Problem(
@@ -663,55 +426,52 @@ def read_table(
                 "periksa nama berkas dan foldernya",
             )
         )
-    known = list(required) + [c for c in optional if c not in required]
-    known_set = set(known)
     if path.suffix.lower() == ".xlsx":
-        grid, _title = _xlsx_grid(path, table, file)
+        grid, _title = xlsx_grid(path, table, file)
         delimiter = "xlsx"
         dirty = True
     else:
         raw = path.read_bytes()
-        text = _decode(raw, file)
+        text = decode(raw, file)
         if not text.strip():
-            raise _empty_file(file)
-        delimiter = _sniff_delimiter(text, known_set)
-        grid = _csv_grid(text, delimiter, file)
+            raise empty_file(file)
+        delimiter = sniff_delimiter(text, known)
+        grid = csv_grid(text, delimiter, file)
         is_utf8 = not raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-        dirty = not is_utf8 or _needs_strip(raw, delimiter)
+        dirty = not is_utf8 or needs_strip(raw, delimiter)
     if grid.empty:
-        raise _empty_file(file)
+        raise empty_file(file)
     if dirty:
         for col in grid.columns:
-            grid[col] = _strip(grid[col])
-    header_index, columns, start, layout = _find_header(
-        grid.iloc[:_HEAD], known_set, file, required
+            grid[col] = strip_cells(grid[col])
+    return grid, delimiter, dirty
+
+
+def _refuse_data_as_header(
+    cells: list[object], header_row: int, required: Sequence[str], file: str
+) -> None:
+    """Raise when the row taken as header holds numbers: the file has no header at all."""
+    original = [str(c) for c in cells if str(c).strip()]
+    if not any(is_number(c) for c in original):
+        return
+    shown = ", ".join(f"'{clip(c, 30)}'" for c in original[:6])
+    listed = ", ".join(required)
+    raise DataError(
+        Problem(
+            file,
+            header_row,
+            None,
+            f"there is no header: row {header_row} holds data ({shown}), not the column names",
+            f"insert a first row with the column names: {listed}",
+            f"tidak ada judul kolom: baris {header_row} berisi data ({shown}), bukan nama kolom",
+            f"sisipkan baris pertama berisi nama kolom: {listed}",
+        )
     )
-    header_row = header_index + 1
-    width = len(columns)
-    while width > 0 and not columns[width - 1]:
-        width -= 1
-    columns = columns[:width]
-    if not set(columns) & set(known):
-        original = [str(c) for c in grid.iloc[header_index].tolist() if str(c).strip()]
-        if any(_is_number(c) for c in original):
-            shown = ", ".join(f"'{_clip(c, 30)}'" for c in original[:6])
-            listed = ", ".join(required)
-            raise DataError(
-                Problem(
-                    file,
-                    header_row,
-                    None,
-                    f"there is no header: row {header_row} holds data ({shown}), not the column "
-                    "names",
-                    f"insert a first row with the column names: {listed}",
-                    f"tidak ada judul kolom: baris {header_row} berisi data ({shown}), bukan "
-                    "nama kolom",
-                    f"sisipkan baris pertama berisi nama kolom: {listed}",
-                )
-            )
-    fatal = _column_problems(columns, required, known, allow_extra, file, header_row)
-    if fatal:
-        raise DataError(layout + fatal)
+
+
+def _body(grid: pd.DataFrame, start: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """The cells below the header, column by column, without empty rows; and the spreadsheet
+    row of each record (header = row 1)."""
     cells = [grid.iloc[start:, j].to_numpy() for j in range(grid.shape[1])]
     n_rows = len(cells[0]) if cells else 0
     rows = np.arange(start + 1, start + 1 + n_rows, dtype="int64")
@@ -721,14 +481,25 @@ def read_table(
     if not keep.all():
         cells = [values[keep] for values in cells]
         rows = rows[keep]
-    layout += _extra_cell_problems(cells, width, delimiter, file, rows)
+    return cells, rows
+
+
+def _table_frame(
+    cells: list[np.ndarray],
+    rows: np.ndarray,
+    columns: list[str],
+    known: list[str],
+    collapse: Sequence[str],
+) -> pd.DataFrame:
+    """One text column per header cell (the first of doubled names), absent known columns
+    empty, runs of spaces made single in the ``collapse`` columns, and ``_row``."""
     columns_out: dict[str, object] = {}
     for j, name in enumerate(columns):
         name = name or f"_unnamed{j}"
         if name in columns_out:
             continue
         column = pd.Series(cells[j], dtype=object)
-        if dirty and name in required:
+        if name in collapse:
             columns_out[name] = _collapse_spaces(column)
         else:
             columns_out[name] = column.astype(str)
@@ -736,16 +507,7 @@ def read_table(
         if col not in columns_out:
             columns_out[col] = pd.Series([""] * len(rows), dtype="str")
     columns_out[ROW] = rows
-    data = pd.DataFrame(columns_out)
-    data.attrs["file"] = file
-    data.attrs["path"] = str(path)
-    data.attrs["decimal_comma"] = delimiter == ";"
-    data.attrs["header_row"] = header_row
-    if layout:
-        if problems is None:
-            raise DataError(layout)
-        problems.extend(layout)
-    return data
+    return pd.DataFrame(columns_out)
 
 
 def _collapse_spaces(column: pd.Series) -> pd.Series:
@@ -760,219 +522,3 @@ def _collapse_spaces(column: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- numbers
-def to_number(text: str, decimal_comma: bool = False) -> float:
-    """Parse one cell: '' (or na, n/a, -) -> NaN; '3,5' -> 3.5 (a lone comma is a decimal mark,
-    as in Indonesian exports); raises ValueError on anything that is not a finite number."""
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
-    if s.lower() in _MISSING:
-        return math.nan
-    if not _NUMBER.match(s):
-        raise ValueError(text)
-    if "," in s:
-        s = s.replace(",", ".")
-    value = float(s)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
-def _number_fix(text: str, what: str) -> tuple[str, str]:
-    s = text.replace(" ", "")
-    if re.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})+([.,]\d+)?", s) and (
-        "." in s and "," in s or s.count(".") > 1 or s.count(",") > 1
-    ):
-        return (
-            "write the number without thousands separators, e.g. 1234.5",
-            "tulis angka tanpa pemisah ribuan, mis. 1234,5",
-        )
-    if re.fullmatch(r"[+-]?[\d.,]+\s*%", text.strip()):
-        return (
-            f"write {what} without the '%' sign, e.g. {text.strip().rstrip('%').strip()}",
-            f"tulis angka tanpa tanda '%', mis. {text.strip().rstrip('%').strip()}",
-        )
-    return (
-        f"write {what}, with '.' or ',' as the decimal mark (leave the cell empty when the "
-        "value is missing)",
-        "tulis angka, dengan '.' atau ',' sebagai tanda desimal (kosongkan sel bila nilainya "
-        "tidak ada)",
-    )
-
-
-def _vector_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(values, failed) for a column of stripped text: the distinct cells are parsed in one
-    go (comma-decimal cells in a second go); ``failed`` marks the cells to check one by one
-    (not numbers, missing-value tokens, infinities)."""
-    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=False)
-    labels = pd.Series(np.asarray(uniques, dtype=object))
-    values = pd.to_numeric(labels, errors="coerce").to_numpy(
-        dtype="float64", na_value=np.nan, copy=True
-    )
-    failed = ~np.isfinite(values) & (labels != "").to_numpy()
-    if failed.any():
-        retry = labels[failed]
-        comma = retry.str.contains(",", regex=False).to_numpy()
-        if comma.any():
-            positions = np.flatnonzero(failed)[comma]
-            fixed = pd.to_numeric(
-                retry[comma].str.replace(",", ".", regex=False), errors="coerce"
-            ).to_numpy(dtype="float64", na_value=np.nan)
-            ok = np.isfinite(fixed)
-            values[positions[ok]] = fixed[ok]
-            failed[positions[ok]] = False
-    values[failed] = np.nan
-    return values[codes], failed[codes]
-
-
-def parse_numbers(
-    frame: pd.DataFrame,
-    column: str,
-    problems: list[Problem],
-    *,
-    what: str = "a number",
-    integer: bool = False,
-    what_id: str = "angka",
-) -> pd.Series:
-    """Convert a text column to float, adding one problem per cell that is not a number.
-
-    Empty cells (and ``na``, ``n/a``, ``-``) become NaN. With ``integer=True`` a value with
-    a fractional part is a problem. Vectorised: only cells that fail the fast parse are
-    examined one by one.
-    """
-    file = frame.attrs.get("file")
-    comma = bool(frame.attrs.get("decimal_comma"))
-    text = frame[column].astype(str)
-    if len(text) <= 2000:  # small tables: every cell checked one by one is quicker
-        values = np.full(len(text), np.nan)
-        failed = np.zeros(len(text), dtype=bool)
-        for i, cell in enumerate(text.tolist()):
-            try:
-                values[i] = to_number(cell, comma)
-            except ValueError:
-                failed[i] = True
-    else:
-        values, failed = _vector_numbers(text)
-    rows = frame[ROW].to_numpy()
-    for i in np.flatnonzero(failed):
-        cell = text.iloc[i]
-        try:
-            values[i] = to_number(cell, comma)
-        except ValueError:
-            values[i] = math.nan
-            if integer and what == "a year":
-                problems.append(_year_problem(file, int(rows[i]), column, cell))
-                continue
-            fix, fix_id = _number_fix(cell, what)
-            problems.append(
-                Problem(
-                    file,
-                    int(rows[i]),
-                    column,
-                    f"'{cell}' is not {what}",
-                    fix,
-                    f"'{cell}' bukan {what_id}",
-                    fix_id,
-                )
-            )
-    if integer:
-        with np.errstate(invalid="ignore"):
-            fractional = np.flatnonzero(~np.isnan(values) & (np.mod(values, 1) != 0))
-        for i in fractional:
-            cell = text.iloc[i]
-            if what == "a year":
-                problems.append(_year_problem(file, int(rows[i]), column, cell))
-            else:
-                problems.append(
-                    Problem(
-                        file,
-                        int(rows[i]),
-                        column,
-                        f"'{cell}' is not a whole number",
-                        "write a whole number, without decimals",
-                        f"'{cell}' bukan bilangan bulat",
-                        "tulis bilangan bulat, tanpa desimal",
-                    )
-                )
-            values[i] = math.nan
-    return pd.Series(values, index=frame.index, dtype="float64")
-
-
-def _year_problem(file: str | None, row: int, column: str, cell: str) -> Problem:
-    return Problem(
-        file,
-        row,
-        column,
-        f"'{cell}' is not a whole-number year",
-        "write the year as four digits, e.g. 2024",
-        f"'{cell}' bukan tahun berupa bilangan bulat",
-        "tulis tahun dengan empat angka, mis. 2024",
-    )
-
-
-def _one_slip(a: str, b: str) -> bool:
-    """Whether two digit strings differ by one changed digit or two swapped neighbours."""
-    if len(a) != len(b):
-        return False
-    diff = [i for i in range(len(a)) if a[i] != b[i]]
-    return len(diff) == 1 or (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and a[diff[0]] == b[diff[1]]
-        and a[diff[1]] == b[diff[0]]
-    )
-
-
-def closest_year(year: int, known: Sequence[int]) -> int | None:
-    """The known year ``year`` was most likely meant to be: the only one a single typing slip
-    away (``2204`` -> ``2024``, ``1024`` -> ``2024``), else the nearest in time."""
-    if not known:
-        return None
-    slips = [k for k in known if _one_slip(str(year), str(k))]
-    if len(slips) == 1:
-        return int(slips[0])
-    return int(min(known, key=lambda k: (abs(k - year), k)))
-
-
-def parse_years(frame: pd.DataFrame, column: str, problems: list[Problem]) -> pd.Series:
-    """Years as whole numbers (float, NaN where unusable). An empty year, a year that is not
-    a whole number (``20x4``, ``2024.5``) and a year outside :data:`YEAR_RANGE` (``2204``;
-    the closest year of the same file is suggested) are problems."""
-    years = parse_numbers(frame, column, problems, what="a year", integer=True, what_id="tahun")
-    file = frame.attrs.get("file")
-    text = frame[column].astype(str)
-    rows = frame[ROW].to_numpy()
-    for i in np.flatnonzero((text == "").to_numpy()):
-        problems.append(
-            Problem(
-                file,
-                int(rows[i]),
-                column,
-                "the year is empty",
-                "write the year as four digits, e.g. 2024",
-                "tahun kosong",
-                "tulis tahun dengan empat angka, mis. 2024",
-            )
-        )
-    lo, hi = YEAR_RANGE
-    values = years.to_numpy(copy=True)
-    with np.errstate(invalid="ignore"):
-        odd = ~np.isnan(values) & ((values < lo) | (values > hi))
-    if odd.any():
-        plausible = sorted({int(y) for y in values[~np.isnan(values) & ~odd]})
-        for i in np.flatnonzero(odd):
-            cell = text.iloc[i]
-            best = closest_year(int(values[i]), plausible)
-            fix = f"did you mean {best}?" if best else "write the year as four digits, e.g. 2024"
-            fix_id = f"maksud Anda {best}?" if best else "tulis tahun dengan empat angka, mis. 2024"
-            problems.append(
-                Problem(
-                    file,
-                    int(rows[i]),
-                    column,
-                    f"'{cell}' is not a plausible year (expected {lo} to {hi})",
-                    fix,
-                    f"'{cell}' bukan tahun yang masuk akal (seharusnya {lo} sampai {hi})",
-                    fix_id,
-                )
-            )
-            values[i] = math.nan
-    return pd.Series(values, index=frame.index, dtype="float64")

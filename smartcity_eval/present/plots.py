@@ -33,6 +33,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from smartcity_eval.messages import t
+from smartcity_eval.vocab import (
+    BAND_ACHIEVED,
+    BAND_FAR,
+    BAND_MIDWAY,
+    BAND_NEAR,
+    STATUS_AT_RISK,
+    STATUS_INSUFFICIENT,
+    STATUS_OFF_TRACK,
+    STATUS_ON_TRACK,
+)
+
 __all__ = [
     "REGION",
     "PEERS",
@@ -57,24 +69,24 @@ PEERS = "#8a8f98"
 TARGET = "#e07b00"
 #: Background colour of each achievement band (keys: the English band names of gaps.py).
 BAND_COLOURS: dict[str, str] = {
-    "achieved": "#cfe8d2",
-    "near": "#e8f2c4",
-    "midway": "#fbe3b0",
-    "far": "#f6c7c1",
+    BAND_ACHIEVED: "#cfe8d2",
+    BAND_NEAR: "#e8f2c4",
+    BAND_MIDWAY: "#fbe3b0",
+    BAND_FAR: "#f6c7c1",
 }
 #: Strong colour of each band (bars, text).
 BAND_TEXT: dict[str, str] = {
-    "achieved": "#2e7d32",
-    "near": "#7a9a12",
-    "midway": "#d08a00",
-    "far": "#c0392b",
+    BAND_ACHIEVED: "#2e7d32",
+    BAND_NEAR: "#7a9a12",
+    BAND_MIDWAY: "#d08a00",
+    BAND_FAR: "#c0392b",
 }
 #: Colour of each trajectory status (keys: gaps.TRAJECTORY_STATUS).
 STATUS_COLOURS: dict[str, str] = {
-    "on track": "#2e7d32",
-    "at risk": "#d08a00",
-    "off track": "#c0392b",
-    "insufficient data": "#8a8f98",
+    STATUS_ON_TRACK: "#2e7d32",
+    STATUS_AT_RISK: "#d08a00",
+    STATUS_OFF_TRACK: "#c0392b",
+    STATUS_INSUFFICIENT: "#8a8f98",
 }
 _DPI = 100
 
@@ -141,12 +153,14 @@ def radar(
 
     vals = np.asarray(values, dtype=float)
     shown = np.where(np.isnan(vals), lo, vals)
-    ax.plot(closed, ring(shown), color=REGION, linewidth=2.2, label=names.get("region", "region"))
+    region_name = names.get("region", t("plot.region"))
+    ax.plot(closed, ring(shown), color=REGION, linewidth=2.2, label=region_name)
     ax.fill(closed, ring(shown), color=REGION, alpha=0.18)
     ax.scatter(angles, shown, color=REGION, s=22, zorder=3)
     if peer is not None:
         p = np.asarray(peer, dtype=float)
-        ax.plot(closed, ring(p), color=PEERS, linewidth=1.6, label=names.get("peer", "peer median"))
+        peer_name = names.get("peer", t("plot.peer_median"))
+        ax.plot(closed, ring(p), color=PEERS, linewidth=1.6, label=peer_name)
     if target is not None:
         tg = np.asarray(target, dtype=float)
         if np.isfinite(tg).any():
@@ -157,7 +171,7 @@ def radar(
                     color=TARGET,
                     linewidth=1.8,
                     linestyle="--",
-                    label=names.get("target", "target"),
+                    label=names.get("target", t("plot.target")),
                 )
             else:
                 ok = np.isfinite(tg)
@@ -168,7 +182,7 @@ def radar(
                     marker="D",
                     s=30,
                     zorder=4,
-                    label=names.get("target", "target"),
+                    label=names.get("target", t("plot.target")),
                 )
     for angle, value in zip(angles, vals, strict=True):
         text = "–" if math.isnan(value) else f"{value:.2f}"
@@ -300,7 +314,7 @@ def trajectory(
             color=REGION,
             marker="o",
             linewidth=2,
-            label=names.get("actual", "actual"),
+            label=names.get("actual", t("plot.actual")),
         )
         by, bv = row.get("baseline_year"), row.get("baseline")
         ty, tv = row.get("target_year"), row.get("target")
@@ -311,7 +325,7 @@ def trajectory(
                 color=TARGET,
                 linestyle="--",
                 linewidth=1.4,
-                label=names.get("path", "path"),
+                label=names.get("path", t("plot.path")),
             )
         cy, cv, pv = row.get("current_year"), row.get("current"), row.get("projected")
         if pd.notna(cy) and pd.notna(cv) and pd.notna(pv) and pd.notna(ty) and ty > cy:
@@ -321,11 +335,17 @@ def trajectory(
                 color=REGION,
                 linestyle=":",
                 linewidth=1.4,
-                label=names.get("pace", "pace"),
+                label=names.get("pace", t("plot.pace")),
             )
         if pd.notna(ty) and pd.notna(tv):
             ax.scatter(
-                [ty], [tv], color=TARGET, marker="*", s=110, zorder=4, label=names.get("target")
+                [ty],
+                [tv],
+                color=TARGET,
+                marker="*",
+                s=110,
+                zorder=4,
+                label=names.get("target", t("plot.target")),
             )
         status = str(row.get("status", ""))
         shown = (status_names or {}).get(status, status)
@@ -516,14 +536,18 @@ def rank_uncertainty(
     title: str,
     xlabel: str,
     ylabel: str,
-    nominal_name: str = "nominal rank",
-    median_name: str = "median rank",
-    interval_name: str = "5-95 % interval",
+    nominal_name: str | None = None,
+    median_name: str | None = None,
+    interval_name: str | None = None,
 ) -> Figure:
     """Rank intervals of an uncertainty analysis (COINr ``plot_uncertainty``; OECD/JRC
     Handbook 2008, step 7): for each region, best nominal rank first, the interval of its
     ranks over the Monte Carlo replications (bar), the median rank (dot) and the nominal
-    rank (diamond). Rank 1 is best; the highlighted region in the region colour."""
+    rank (diamond). Rank 1 is best; the highlighted region in the region colour. Legend
+    names default to the English ones of :mod:`smartcity_eval.messages`."""
+    nominal_name = nominal_name or t("plot.nominal_rank")
+    median_name = median_name or t("plot.median_rank")
+    interval_name = interval_name or t("plot.rank_interval")
     nominal = np.asarray(nominal, dtype=float)
     order = np.argsort(np.where(np.isnan(nominal), np.inf, nominal), kind="stable")
     n = len(regions)
@@ -576,15 +600,19 @@ def sensitivity_bars(
     title: str,
     xlabel: str,
     ylabel: str,
-    first_name: str = "first order (alone)",
-    interaction_name: str = "interactions",
-    interval_name: str = "interval of the total",
+    first_name: str | None = None,
+    interaction_name: str | None = None,
+    interval_name: str | None = None,
 ) -> Figure:
     """Variance-based sensitivity indices as stacked bars (COINr ``plot_sensitivity``,
     ``ptype = "bar"``): the first-order index ``S1`` (the choice alone) and the
     interactions ``ST - S1``, together the total-order index ``ST``, both shares of the
     output variance (0-1, negative estimates shown as 0); a whisker for the bootstrap
-    interval of ``ST`` when given."""
+    interval of ``ST`` when given. Legend names default to the English ones of
+    :mod:`smartcity_eval.messages`."""
+    first_name = first_name or t("plot.first_order")
+    interaction_name = interaction_name or t("plot.interactions")
+    interval_name = interval_name or t("plot.total_interval")
     s1 = np.clip(np.asarray(first_order, dtype=float), 0.0, None)
     st = np.clip(np.asarray(total_order, dtype=float), 0.0, None)
     inter = np.clip(st - s1, 0.0, None)

@@ -1,10 +1,15 @@
 """Annual reports: execute the report notebooks for many regions and years, render them.
 
-* :func:`run_reports` (``runner``): the batch behind ``smartcity-eval reports``: parallel warm
-  kernels, skip-unchanged, atomic writes, a manifest and an index page.
-* :func:`report_data` (``content``): every table one report shows, from the public API.
+* :func:`run_reports` (``runner``): the batch behind ``smartcity-eval reports``, for one
+  :class:`~smartcity_eval.evaluation.Evaluation`: parallel warm kernels, skip-unchanged,
+  atomic writes, a manifest (with the Evaluation's settings and log) and an index page.
+* :func:`report_data` (``content``): every table one report shows, from an Evaluation;
+  ``tables``: the pure functions that make each table.
+* ``sections`` (``sections_results``, ``sections_quality``, HTML helpers in ``markup``):
+  what the report notebook displays, one call per section.
 * ``render``: HTML without code cells (nbconvert) and PDF (headless Chromium).
 * ``manifest``: the manifest.json and index.html of a batch.
+* ``worker`` and ``kernel``: executing the report notebooks in warm kernels.
 """
 
 from __future__ import annotations

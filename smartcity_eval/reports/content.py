@@ -1,23 +1,32 @@
-"""Everything one annual report shows, assembled from the public API.
+"""Everything one annual report shows, assembled from an Evaluation.
 
-The report notebook holds no formulas: it calls :func:`report_data` once and hands the
-result to :mod:`smartcity_eval.reports.sections` to display. :func:`report_data` selects one
-region and year from the batch-level results of :func:`prepare`:
+The report notebook holds no formulas: it rebuilds the batch's
+:class:`~smartcity_eval.evaluation.Evaluation` from the dataset and the settings it is
+given, calls :func:`report_data` once and hands the result to
+:mod:`smartcity_eval.reports.sections` to display. :func:`report_data` selects one region
+and year from the batch-level results of :func:`prepare`, which reads them from the
+Evaluation (each computed by the library function that owns it):
 
-* scores of every tree of the dataset (:func:`smartcity_eval.scoring.engine.score_dataset`);
-* the gap analyses (:func:`smartcity_eval.analysis.gaps.gap_report`: targets, trajectory, change,
-  peers, strengths, self-assessment, priorities);
-* assessor agreement per region and year (:func:`smartcity_eval.analysis.reliability.agreement`) and
-  the spread of each item (:func:`smartcity_eval.analysis.reliability.item_disagreement`);
-* per report, how robust the rank is (:func:`smartcity_eval.robustness.summary.robustness`:
-  uncertainty and sensitivity analysis, OECD/JRC Handbook 2008 step 7);
-* the provenance of the inputs (:func:`smartcity_eval.io.provenance.provenance`).
+* scores of every tree of the dataset (:meth:`Evaluation.scores_of
+  <smartcity_eval.evaluation.Evaluation.scores_of>`);
+* the gap analyses (:meth:`Evaluation.gaps <smartcity_eval.evaluation.Evaluation.gaps>`:
+  targets, trajectory, change, peers, strengths, self-assessment, priorities);
+* assessor agreement per region and year (:meth:`Evaluation.agreement
+  <smartcity_eval.evaluation.Evaluation.agreement>`) and the spread of each item
+  (:func:`smartcity_eval.analysis.reliability.item_disagreement`);
+* per report, how robust the rank is (:meth:`Evaluation.robustness
+  <smartcity_eval.evaluation.Evaluation.robustness>`, i.e.
+  :func:`smartcity_eval.robustness.summary.robustness_report`: uncertainty and sensitivity
+  analysis, OECD/JRC Handbook 2008 step 7);
+* the provenance of the report, read from the Evaluation's log (each step with its
+  parameters, the SHA-256 of the input files and the package version).
 
-:func:`prepare` does the work once per dataset and methods; the report runner stores its
-result in a cache file (:func:`write_cache`) so that the forty reports of a batch do not
-load and score the dataset forty times. A cache is used only when the SHA-256 of every
-input file, the methods and the package version are those it was made from; otherwise the
-report computes its own (same numbers, slower).
+The method choices are the Evaluation's :class:`~smartcity_eval.settings.Settings`; this
+module merges none. :func:`prepare` does the work once per batch; the report runner stores
+its result in a cache file (:func:`write_cache`) so that the forty reports of a batch do not
+score the dataset forty times. A cache is used only when the SHA-256 of every input file,
+the settings (``Settings.to_dict()``) and the package version are those it was made from;
+otherwise the report computes its own (same numbers, slower).
 
 Numbers are never rounded here; :mod:`sections` formats them for display.
 """
@@ -27,152 +36,160 @@ from __future__ import annotations
 import dataclasses
 import math
 import pickle
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from smartcity_eval.messages import t
-from smartcity_eval.io.provenance import file_hashes, fingerprint, package_version, provenance, sha256_file
 from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.provenance import fingerprint, package_version, provenance, sha256_file
+from smartcity_eval.messages import t
+from smartcity_eval.reports.tables import (
+    element_matrix,
+    headline_cards,
+    indicator_coverage,
+    label_of,
+    missing_values,
+    named,
+    pillar_profile,
+    rows_of,
+    score_unit,
+    trajectory_series,
+)
 
 __all__ = [
-    "SCORE_OPTIONS",
     "BatchData",
+    "as_evaluation",
     "prepare",
     "cache_key",
     "write_cache",
     "read_cache",
     "report_data",
-    "score_unit",
-    "headline_cards",
-    "pillar_profile",
-    "element_matrix",
-    "indicator_coverage",
-    "missing_values",
-    "trajectory_series",
     "robustness_of",
+    "log_records",
+    "vocab_text",
 ]
 
-#: Method options that go to scoring (``consensus`` goes to the gap analysis).
-SCORE_OPTIONS = ("normalise", "range", "aggregate", "scope", "min_coverage", "impute", "outliers")
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclasses.dataclass
 class BatchData:
-    """The batch-level results that every report of a dataset shares (see :func:`prepare`)."""
+    """The batch-level results that every report of a dataset shares (see :func:`prepare`).
+
+    ``settings``: the Evaluation's Settings; ``scores``: tree name -> scores; ``primary``:
+    the name of the tree the report is about; ``log``: the Evaluation's log entries that
+    made these results; ``key``: :func:`cache_key`.
+    """
 
     dataset: Any
-    methods: dict[str, Any]
-    options: dict[str, Any]
+    settings: Any
+    primary: str
     scores: dict[str, pd.DataFrame]
     gaps: dict[str, pd.DataFrame]
     agreement: pd.DataFrame
     disagreement: pd.DataFrame
     inputs: list[dict[str, Any]]
+    log: tuple[Any, ...]
     key: str
 
 
-def _load(dataset: Any) -> Any:
-    from smartcity_eval.io.dataset import Dataset, load_dataset
+def as_evaluation(evaluation: Any, **changes: Any) -> Any:
+    """``evaluation`` as an :class:`~smartcity_eval.evaluation.Evaluation`: an Evaluation
+    as it is (with ``changes`` applied by :meth:`~smartcity_eval.evaluation.Evaluation.regen`),
+    a Dataset, a dataset folder or a shipped dataset's name through
+    :func:`~smartcity_eval.evaluation.evaluate` (``changes`` on top of its ``[methods]``;
+    None = not given). Raises DataError (dataset) or ParameterError (a bad change)."""
+    from smartcity_eval.evaluation import Evaluation, evaluate
 
-    return dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
-
-
-def _clean_methods(methods: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in methods.items() if v is not None}
-
-
-def cache_key(dataset: Any, **methods: Any) -> str:
-    """The fingerprint of a batch: SHA-256 over the inputs' hashes, the methods and the
-    package version (see :func:`smartcity_eval.io.provenance.fingerprint`)."""
-    ds = _load(dataset)
-    inputs = file_hashes(ds.files)
-    return fingerprint(
-        [(i["role"], i["sha256"]) for i in inputs], _clean_methods(methods), package_version()
-    )
+    given = {k: v for k, v in changes.items() if v is not None}
+    if isinstance(evaluation, Evaluation):
+        return evaluation.regen(**given) if given else evaluation
+    return evaluate(evaluation, **given)
 
 
-def _with_consensus(ds: Any, consensus: str | None) -> Any:
-    if not consensus:
-        return ds
-    meta = {**ds.meta, "methods": {**ds.meta.get("methods", {}), "consensus": consensus}}
-    return dataclasses.replace(ds, meta=meta)
+def _absolute(ev: Any) -> Any:
+    """The same evaluation with the dataset's paths absolute (a batch is used by kernels
+    that work in another folder)."""
+    from smartcity_eval.evaluation import Evaluation
+
+    ds = ev.dataset
+    files = {role: Path(p).resolve() for role, p in ds.files.items()}
+    if Path(ds.path).is_absolute() and all(Path(p) == files[r] for r, p in ds.files.items()):
+        return ev
+    ds = dataclasses.replace(ds, path=Path(ds.path).resolve(), files=files)
+    return Evaluation(ds, ev.settings)
 
 
-def robustness_of(ds: Any, region: str, year: int, options: Mapping[str, Any]) -> dict | None:
-    """The uncertainty and sensitivity analysis of ``region``'s rank in ``year``
-    (:func:`smartcity_eval.robustness.summary.robustness`) with the report's methods as the
-    nominal ones; None where the module or the analysis is not available (e.g. a year with
-    a single region)."""
-    try:
-        from smartcity_eval.robustness.summary import robustness
-    except ImportError:  # pragma: no cover - an older package
-        return None
-    methods = {**ds.meta.get("methods", {}), **{k: v for k, v in options.items() if v is not None}}
-    nominal = dataclasses.replace(ds, meta={**ds.meta, "methods": methods})
-    try:
-        return robustness(nominal, region, int(year))
-    except (DataError, ValueError, ZeroDivisionError):
-        return None
+def _inputs(ev: Any) -> list[dict[str, Any]]:
+    """The input files (``role, path, bytes, sha256``), with the SHA-256 the Evaluation's
+    log recorded when it loaded them."""
+    from smartcity_eval.io.provenance import file_hashes
+
+    ds = ev.dataset
+    records = file_hashes(ds.files, base=Path(ds.path).parent)
+    logged = ev.log[0].inputs if ev.log else {}
+    by_name = {Path(p).name: h for p, h in logged.items()}
+    for r in records:
+        r["sha256"] = logged.get(r["path"], by_name.get(Path(r["path"]).name, r["sha256"]))
+    return records
 
 
-def prepare(dataset: Any, **methods: Any) -> BatchData:
-    """Load (if needed) and analyse a dataset once for all its reports.
+def cache_key(evaluation: Any, **changes: Any) -> str:
+    """The fingerprint of a batch: SHA-256 over the input files' hashes (from the
+    Evaluation's log), the settings (``Settings.to_dict()``) and the package version (see
+    :func:`smartcity_eval.io.provenance.fingerprint`)."""
+    ev = as_evaluation(evaluation, **changes)
+    hashes = sorted(ev.log[0].inputs.values()) if ev.log else []
+    return fingerprint(hashes, ev.settings.to_dict(), package_version())
 
-    ``methods``: ``normalise, range, aggregate, scope, min_coverage, impute, outliers``
-    (scoring; None = the dataset's ``[methods]``) and ``consensus`` (how the assessors'
-    scores are combined in the self-assessment comparison).
+
+def _primary(ev: Any) -> str:
+    """The dataset's name of the tree the Evaluation scores (its settings' framework)."""
+    fw = ev.framework()
+    names = [n for n, f in ev.dataset.frameworks.items() if f is fw or n == fw.name]
+    return names[0] if names else next(iter(ev.dataset.frameworks))
+
+
+def prepare(evaluation: Any, **changes: Any) -> BatchData:
+    """The batch-level results of every report of an Evaluation (see the module docstring).
+
+    ``evaluation``: an Evaluation (or a Dataset, folder or name, see :func:`as_evaluation`);
+    ``changes``: settings changed on top of it (None = not given).
     """
-    from smartcity_eval.analysis.reliability import agreement, item_disagreement
-    from smartcity_eval.analysis.gaps import gap_report
-    from smartcity_eval.scoring.engine import resolve_options, score_dataset
+    from smartcity_eval.analysis.reliability import item_disagreement
 
-    methods = _clean_methods(methods)
-    ds = _with_consensus(_load(dataset), methods.get("consensus"))
-    # absolute paths: the batch is used by kernels working in another folder
-    ds = dataclasses.replace(
-        ds,
-        path=Path(ds.path).resolve(),
-        files={role: Path(p).resolve() for role, p in ds.files.items()},
-    )
-    options = {k: methods[k] for k in SCORE_OPTIONS if k in methods}
-    scores = {name: score_dataset(ds, framework=name, **options) for name in ds.frameworks}
-    primary = next(iter(ds.frameworks))
-    gaps = gap_report(ds, scores=scores[primary], **options)
+    ev = as_evaluation(evaluation, **changes)
+    ds = ev.dataset
+    primary = _primary(ev)
+    scores = {primary: ev.scores}
+    scores.update({name: ev.scores_of(name) for name in ds.frameworks if name != primary})
+    gaps = ev.gaps()
     if len(ds.assessments):
-        agree = agreement(ds.assessments, by=("region", "year"))
+        agree = ev.agreement(by=("region", "year"))
         spread = item_disagreement(ds.assessments)
     else:
         agree = pd.DataFrame(columns=["region", "year"])
         spread = pd.DataFrame(columns=["region", "year", "indicator", "range"])
-    resolved = resolve_options(ds, ds.framework, **options)
-    resolved = {k: v for k, v in resolved.items() if k not in ("targets", "bands")}
-    if "consensus" in ds.methods:
-        resolved["consensus"] = ds.methods["consensus"]
-    inputs = file_hashes(ds.files, base=Path(ds.path).parent)
-    key = fingerprint([(i["role"], i["sha256"]) for i in inputs], methods, package_version())
     return BatchData(
         dataset=ds,
-        methods=methods,
-        options=resolved,
-        scores=scores,
+        settings=ev.settings,
+        primary=primary,
+        scores={name: scores[name] for name in [primary, *ds.frameworks] if name in scores},
         gaps=gaps,
         agreement=agree,
         disagreement=spread,
-        inputs=inputs,
-        key=key,
+        inputs=_inputs(ev),
+        log=ev.log,
+        key=cache_key(ev),
     )
 
 
-def write_cache(dataset: Any, path: Path | str, **methods: Any) -> Path:
+def write_cache(evaluation: Any, path: Path | str, **changes: Any) -> Path:
     """Compute :func:`prepare` and store it at ``path`` (pickle, written atomically)."""
     from smartcity_eval.io.outputs import atomic_write
 
-    batch = prepare(dataset, **methods)
+    batch = prepare(_absolute(as_evaluation(evaluation, **changes)))
     payload = {
         "format": _CACHE_FORMAT,
         "version": package_version(),
@@ -185,298 +202,60 @@ def write_cache(dataset: Any, path: Path | str, **methods: Any) -> Path:
     return atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read_cache(path: Path | str, dataset: Any, **methods: Any) -> BatchData | None:
-    """The cached batch at ``path`` if it was made from the same dataset folder, the same
-    methods, the same package version, and every input file still has the SHA-256 it had;
-    else None. A cache file is only read from the runner's own output folder."""
+def _payload(path: Path | str) -> dict[str, Any] | None:
     try:
         payload = pickle.loads(Path(path).read_bytes())  # noqa: S301 - our own cache file
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None
     if not isinstance(payload, dict) or payload.get("format") != _CACHE_FORMAT:
         return None
     if payload.get("version") != package_version():
         return None
-    batch = payload.get("batch")
-    if not isinstance(batch, BatchData) or batch.methods != _clean_methods(methods):
-        return None
-    from smartcity_eval.io.dataset import Dataset, dataset_dir
+    return payload if isinstance(payload.get("batch"), BatchData) else None
 
-    wanted = dataset.path if isinstance(dataset, Dataset) else dataset_dir(dataset)
-    if str(Path(wanted).resolve()) != payload.get("dataset_path"):
-        return None
-    hashes = payload.get("hashes", {})
+
+def _files_unchanged(hashes: dict[str, str]) -> bool:
     if not hashes:
-        return None
+        return False
     try:
-        if any(sha256_file(p) != digest for p, digest in hashes.items()):
-            return None
+        return all(sha256_file(p) == digest for p, digest in hashes.items())
     except OSError:
+        return False
+
+
+def read_cache(path: Path | str, evaluation: Any, **changes: Any) -> BatchData | None:
+    """The cached batch at ``path`` if it was made from the same dataset folder, the same
+    settings (``Settings.to_dict()``), the same package version, and every input file still
+    has the SHA-256 it had; else None. A cache file is only read from the runner's own
+    output folder."""
+    payload = _payload(path)
+    if payload is None:
         return None
-    return batch
+    ev = as_evaluation(evaluation, **changes)
+    batch = payload["batch"]
+    if batch.settings.to_dict() != ev.settings.to_dict():
+        return None
+    if str(Path(ev.dataset.path).resolve()) != payload.get("dataset_path"):
+        return None
+    return batch if _files_unchanged(payload.get("hashes", {})) else None
 
 
-# ----------------------------------------------------------------------------- small pieces
-def score_unit(framework: Any, options: Mapping[str, Any], lang: str) -> tuple[str, float, float]:
-    """The unit of the scores and the scale's bounds: ``(unit text, low, high)``.
-
-    Without normalisation (``normalise = none``, as the Kominfo and SPBE indices) scores
-    keep the indicators' unit (e.g. "level 1-5") and bounds; after ``minmax``,
-    ``goalposts``, ``rank`` or ``target`` they lie in ``range`` (default 0-100); z-scores
-    are in standard deviations (bounds NaN: taken from the data).
-    """
-    method = str(options.get("normalise", "none"))
-    if method == "none":
-        nodes = framework.nodes.loc[framework.indicators]
-        units = sorted({str(u) for u in nodes["unit"] if str(u)})
-        lo = float(np.nanmin(nodes["lower"])) if nodes["lower"].notna().any() else math.nan
-        hi = float(np.nanmax(nodes["upper"])) if nodes["upper"].notna().any() else math.nan
-        if units == ["level 1-5"] or (not units and (lo, hi) == (1.0, 5.0)):
-            return t("unit.levels", lang), 1.0, 5.0
-        return (units[0] if len(units) == 1 else ""), lo, hi
-    if method == "zscore":
-        return t("unit.zscore", lang), math.nan, math.nan
-    lo, hi = (float(v) for v in options.get("range", (0.0, 100.0)))
-    return t("unit.score", lang, lo=lo, hi=hi), lo, hi
+def robustness_of(evaluation: Any, region: str, year: int) -> dict | None:
+    """The uncertainty and sensitivity analysis of ``region``'s rank in ``year``
+    (:meth:`Evaluation.robustness <smartcity_eval.evaluation.Evaluation.robustness>`, with
+    the Evaluation's settings as the nominal ones); its ``varied`` lists the
+    :data:`~smartcity_eval.vocab.VARIED_CHOICES` it varied. None where the analysis is not
+    available (e.g. a year with a single region)."""
+    try:
+        return evaluation.robustness(region, int(year))
+    except (DataError, ValueError, ZeroDivisionError):
+        return None
 
 
-def _band_label(band: str, bands: pd.DataFrame, lang: str) -> str:
-    if not band or lang != "id" or bands is None or bands.empty or "label_id" not in bands:
-        return band
-    match = bands.loc[bands["label"] == band, "label_id"]
-    return str(match.iloc[0]) if len(match) and str(match.iloc[0]) else band
-
-
-def headline_cards(
-    scores: Mapping[str, pd.DataFrame],
-    frameworks: Mapping[str, Any],
-    region: str,
-    year: int,
-    lang: str,
-    bands: Mapping[str, pd.DataFrame] | None = None,
-) -> list[dict[str, Any]]:
-    """One card per tree with a score for ``region`` in ``year``: the index (root) score,
-    band, rank among the regions scored that year, and the change on the latest earlier
-    year with a score ("tingkat improvement": this year's index minus last year's).
-
-    Returns dicts with ``framework, code, label, score, band, rank, n, previous_year,
-    previous_score, change`` (NaN / None where unknown). The primary tree comes first.
-    """
-    cards = []
-    for name, fw in frameworks.items():
-        table = scores[name]
-        root = fw.root
-        rows = table[(table["code"] == root) & table["score"].notna()]
-        this = rows[(rows["region"] == region) & (rows["year"] == year)]
-        if this.empty and cards:
-            continue
-        score = float(this["score"].iloc[0]) if len(this) else math.nan
-        band = str(this["band"].iloc[0]) if len(this) and "band" in this else ""
-        rank = this["rank"].iloc[0] if len(this) else pd.NA
-        same_year = rows[rows["year"] == year]
-        earlier = rows[(rows["region"] == region) & (rows["year"] < year)].sort_values("year")
-        prev_year = int(earlier["year"].iloc[-1]) if len(earlier) else None
-        prev_score = float(earlier["score"].iloc[-1]) if len(earlier) else math.nan
-        cards.append(
-            {
-                "framework": name,
-                "code": root,
-                "label": fw.label(root, lang),
-                "score": score,
-                "band": _band_label(band, (bands or {}).get(name, fw.bands), lang),
-                "band_en": band,
-                "has_bands": bool(len((bands or {}).get(name, fw.bands))),
-                "rank": None if pd.isna(rank) else int(rank),
-                "n": int(same_year["region"].nunique()),
-                "previous_year": prev_year,
-                "previous_score": prev_score,
-                "change": score - prev_score if prev_year is not None else math.nan,
-            }
-        )
-    return cards
-
-
-def pillar_profile(
-    scores: pd.DataFrame, framework: Any, targets: pd.DataFrame, region: str, year: int, lang: str
-) -> pd.DataFrame:
-    """The root's children (the pillars): ``code, label, score, peer_median, target``.
-
-    ``peer_median`` is the median over every region scored that year (the region included);
-    ``target`` the masterplan target for that year from the gap analysis (NaN when none).
-    """
-    pillars = framework.children(framework.root)
-    year_rows = scores[(scores["year"] == year) & scores["code"].isin(pillars)]
-    median = year_rows.groupby("code")["score"].median()
-    own = year_rows[year_rows["region"] == region].set_index("code")["score"]
-    tg = (
-        targets[(targets["region"] == region) & (targets["year"] == year)]
-        .set_index("code")["target"]
-        .astype(float)
-        if len(targets)
-        else pd.Series(dtype=float)
-    )
-    return pd.DataFrame(
-        {
-            "code": pillars,
-            "label": [framework.label(c, lang) for c in pillars],
-            "score": [float(own.get(c, math.nan)) for c in pillars],
-            "peer_median": [float(median.get(c, math.nan)) for c in pillars],
-            "target": [float(tg.get(c, math.nan)) for c in pillars],
-        }
-    )
-
-
-def element_matrix(
-    scores: pd.DataFrame, framework: Any, region: str, last_year: int, lang: str
-) -> pd.DataFrame:
-    """Scores of the elements (the root's grandchildren; its children when the tree is
-    shallower) of ``region`` in every year up to ``last_year``: rows labelled
-    ``"<pillar code> · <element name>"`` in framework order, columns years."""
-    depth = 2 if framework.max_depth >= 3 else 1
-    codes = [str(c) for c in framework.nodes.index if framework.depth(str(c)) == depth]
-    codes = [c for c in codes if not framework.nodes.at[c, "is_leaf"]] or codes
-    rows = scores[
-        (scores["region"] == region) & (scores["year"] <= last_year) & scores["code"].isin(codes)
-    ]
-    wide = rows.pivot_table(index="code", columns="year", values="score", aggfunc="first")
-    wide = wide.reindex(codes)
-    wide = wide.reindex(columns=sorted(c for c in wide.columns))
-    wide.index = [f"{c} · {framework.label(c, lang)}" for c in codes]
-    wide.columns = [int(c) for c in wide.columns]
-    return wide
-
-
-def indicator_coverage(
-    scores: pd.DataFrame, framework: Any, region: str, year: int, lang: str
-) -> pd.DataFrame:
-    """Data coverage of each pillar and the index for one region and year.
-
-    Columns ``code, label, n_indicators, n_present, n_missing, n_imputed, coverage`` where
-    ``coverage`` = the effective-weight share (0-1) of the pillar's indicators that have a
-    value (imputed values count as present), the share an aggregate is computed from.
-    """
-    rows = scores[
-        (scores["region"] == region)
-        & (scores["year"] == year)
-        & scores["code"].isin(framework.indicators)
-    ].set_index("code")
-    weights = framework.effective_weights
-    parent = {str(k): str(v) for k, v in framework.parent_map().items()}
-
-    def under(code: str) -> list[str]:  # the indicators below ``code`` (file order)
-        out = []
-        for leaf in framework.indicators:
-            node = leaf
-            while node and node != code:
-                node = parent.get(node, "")
-            if node == code:
-                out.append(leaf)
-        return out
-
-    out = []
-    for code in [framework.root, *framework.children(framework.root)]:
-        leaves = under(code)
-        present = [c for c in leaves if c in rows.index and pd.notna(rows.at[c, "score"])]
-        imputed = [c for c in leaves if c in rows.index and bool(rows.at[c, "imputed"])]
-        w_all = float(weights.reindex(leaves).sum())
-        w_present = float(weights.reindex(present).sum())
-        out.append(
-            {
-                "code": code,
-                "label": framework.label(code, lang),
-                "n_indicators": len(leaves),
-                "n_present": len(present),
-                "n_missing": len(leaves) - len(present),
-                "n_imputed": len(imputed),
-                "coverage": w_present / w_all if w_all > 0 else math.nan,
-            }
-        )
-    return pd.DataFrame(out)
-
-
-def missing_values(
-    scores: pd.DataFrame,
-    observations: pd.DataFrame,
-    framework: Any,
-    region: str,
-    year: int,
-    lang: str,
-) -> pd.DataFrame:
-    """Every indicator of the tree that is missing or imputed for one region and year.
-
-    Columns ``code, label, pillar, status`` (``missing`` / ``imputed``), ``value`` (the
-    imputed value; NaN when missing) and ``note`` (the observation's note, or "no row in
-    observations" when the indicator has no row at all).
-    """
-    rows = scores[
-        (scores["region"] == region)
-        & (scores["year"] == year)
-        & scores["code"].isin(framework.indicators)
-    ].set_index("code")
-    obs = observations[(observations["region"] == region) & (observations["year"] == year)]
-    notes = dict(
-        zip(obs["indicator"], obs.get("note", pd.Series("", index=obs.index)), strict=True)
-    )
-    has_row = set(obs["indicator"])
-    out = []
-    for code in framework.indicators:
-        missing = code not in rows.index or pd.isna(rows.at[code, "score"])
-        imputed = code in rows.index and bool(rows.at[code, "imputed"])
-        if not (missing or imputed):
-            continue
-        ancestors = framework.ancestors(code)
-        pillar = ancestors[-2] if len(ancestors) >= 2 else (ancestors[0] if ancestors else code)
-        note = str(notes.get(code, "") or "")
-        if code not in has_row:
-            note = note or (
-                "tidak ada baris di observations" if lang == "id" else "no row in observations"
-            )
-        out.append(
-            {
-                "code": code,
-                "label": framework.label(code, lang),
-                "pillar": framework.label(pillar, lang),
-                "status": "imputed" if imputed and not missing else "missing",
-                "value": float(rows.at[code, "raw"]) if imputed and not missing else math.nan,
-                "note": note,
-            }
-        )
-    return pd.DataFrame(out, columns=["code", "label", "pillar", "status", "value", "note"])
-
-
-def trajectory_series(
-    scores: pd.DataFrame, framework: Any, region: str, codes: list[str], last_year: int
-) -> pd.DataFrame:
-    """The actual value of each node in ``codes`` for ``region`` over the years up to
-    ``last_year``: ``code, year, value`` (an indicator's raw value, an aggregate's score,
-    as the gap analysis compares with targets)."""
-    rows = scores[
-        (scores["region"] == region) & scores["code"].isin(codes) & (scores["year"] <= last_year)
-    ].copy()
-    leaf = rows["code"].isin(framework.indicators)
-    raw = rows["raw"] if "raw" in rows else pd.Series(np.nan, index=rows.index)
-    rows["value"] = np.where(leaf & raw.notna(), raw, rows["score"])
-    return rows.loc[rows["value"].notna(), ["code", "year", "value"]].reset_index(drop=True)
-
-
-def _named(frame: pd.DataFrame, framework: Any, lang: str, column: str = "code") -> pd.DataFrame:
-    out = frame.copy()
-    out.insert(
-        out.columns.get_loc(column) + 1,
-        "label",
-        [
-            framework.label(str(c), lang) if str(c) in framework.nodes.index else str(c)
-            for c in out[column]
-        ],
-    )
-    return out
-
-
-def _label_of(framework: Any, code: Any, lang: str) -> str:
-    if code is None or (isinstance(code, float) and math.isnan(code)) or str(code) == "":
-        return ""
-    code = str(code)
-    return framework.label(code, lang) if code in framework.nodes.index else code
+def log_records(log: Any) -> list[dict[str, Any]]:
+    """An Evaluation's log (a tuple of LogEntry) as JSON-ready dicts: ``step, parameters,
+    inputs, version, started, seconds`` (for the provenance section and manifest.json)."""
+    return [dataclasses.asdict(entry) for entry in log]
 
 
 def _check(ds: Any, region: str, year: int) -> None:
@@ -508,169 +287,192 @@ def _check(ds: Any, region: str, year: int) -> None:
         raise DataError(problems)
 
 
-def _rows(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
-    if table is None or table.empty or "region" not in table:
-        return pd.DataFrame(columns=table.columns if table is not None else [])
-    keep = (table["region"] == region) & (table["year"] == year)
-    return table.loc[keep].reset_index(drop=True)
-
-
 # ----------------------------------------------------------------------------- the report
+def _batch(ev: Any, cache: str | Path | None) -> BatchData:
+    """The batch results from ``cache`` when it matches the Evaluation, else computed."""
+    batch = read_cache(cache, ev) if cache else None
+    return batch if batch is not None else prepare(ev)
+
+
+def _target_line(
+    card: dict[str, Any], targets: pd.DataFrame, paths: pd.DataFrame, root: str, lang: str
+) -> None:
+    """Add the index's masterplan target, its achievement band and trajectory status to the
+    main headline card (display words from :mod:`smartcity_eval.messages`)."""
+    target = targets[targets["code"] == root]
+    path = paths[paths["code"] == root]
+    band = str(target["band"].iloc[0]) if len(target) else ""
+    status = str(path["status"].iloc[0]) if len(path) else ""
+    card["target"] = float(target["target"].iloc[0]) if len(target) else math.nan
+    card["target_pct"] = float(target["pct_achieved"].iloc[0]) if len(target) else math.nan
+    card["target_band"] = vocab_text("band", band, lang)
+    card["target_band_en"] = band
+    card["target_status"] = vocab_text("status", status, lang)
+    card["target_status_en"] = status
+
+
+def vocab_text(kind: str, value: Any, lang: str) -> str:
+    """The display word of a vocabulary value (``kind`` ``band`` or ``status``, value one of
+    :data:`~smartcity_eval.vocab.ACHIEVEMENT_BANDS` / ``TRAJECTORY_STATUSES``) in ``lang``;
+    empty for no value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == "":
+        return ""
+    return t(f"{kind}.{value}", lang)
+
+
+def _headline(batch: BatchData, region: str, year: int, lang: str) -> list[dict[str, Any]]:
+    """The headline cards (primary tree first), the main one with its target."""
+    ds = batch.dataset
+    frameworks = {name: ds.frameworks[name] for name in batch.scores}
+    bands = {
+        name: (ds.bands if name == batch.primary else f.bands) for name, f in frameworks.items()
+    }
+    cards = headline_cards(batch.scores, frameworks, region, year, lang, bands)
+    if cards:
+        targets = rows_of(batch.gaps["targets"], region, year)
+        paths = rows_of(batch.gaps["trajectory"], region, year)
+        _target_line(cards[0], targets, paths, frameworks[batch.primary].root, lang)
+    return cards
+
+
+def _with_vocab_text(frame: pd.DataFrame, column: str, kind: str, lang: str) -> pd.DataFrame:
+    """``frame`` with ``<column>_text``: the display word of each value of ``column``."""
+    if column not in frame:
+        return frame
+    return frame.assign(**{f"{column}_text": [vocab_text(kind, v, lang) for v in frame[column]]})
+
+
+def _gap_tables(batch: BatchData, fw: Any, region: str, year: int, lang: str) -> dict[str, Any]:
+    """The gap analyses of one region and year, named in ``lang``: ``targets``,
+    ``trajectory``, ``trajectory_series``, ``change``, ``strengths``, ``self``,
+    ``priorities``."""
+    gaps = batch.gaps
+    scores = batch.scores[batch.primary]
+    targets = named(rows_of(gaps["targets"], region, year), fw, lang)
+    paths = named(rows_of(gaps["trajectory"], region, year), fw, lang)
+    change = rows_of(gaps["change"], region, year)
+    change = named(change[change["level"] <= 1].reset_index(drop=True), fw, lang)
+    change["driver_up_label"] = [label_of(fw, c, lang) for c in change["driver_up"]]
+    change["driver_down_label"] = [label_of(fw, c, lang) for c in change["driver_down"]]
+    own = rows_of(gaps["self"], region, year)
+    priorities = rows_of(gaps["priorities"], region, year)
+    if len(priorities):
+        pfw = batch.dataset.framework_of(str(priorities["index"].iloc[0])) or fw
+        priorities = named(priorities, fw, lang)
+        priorities["parent_label"] = [label_of(pfw, c, lang) for c in priorities["parent"]]
+    return {
+        "targets": _with_vocab_text(targets, "band", "band", lang),
+        "trajectory": _with_vocab_text(paths, "status", "status", lang),
+        "trajectory_series": trajectory_series(scores, fw, region, list(paths["code"]), year),
+        "change": change,
+        "strengths": named(rows_of(gaps["strengths"], region, year), fw, lang),
+        "self": named(own[own["level"] <= 1].reset_index(drop=True), fw, lang),
+        "priorities": priorities,
+    }
+
+
+def _assessor_tables(batch: BatchData, fw: Any, region: str, year: int, lang: str) -> dict:
+    """``agreement`` (the statistics of one region and year as a dict, or None) and
+    ``disagreement`` (the spread of each item, named in ``lang``)."""
+    agree = rows_of(batch.agreement, region, year)
+    spread = rows_of(batch.disagreement, region, year)
+    if len(spread):
+        spread = named(spread.rename(columns={"indicator": "code"}), fw, lang)
+    return {"agreement": agree.iloc[0].to_dict() if len(agree) else None, "disagreement": spread}
+
+
+def _meta(batch: BatchData, fw: Any, region: str, year: int, lang: str, cards: list) -> dict:
+    """The report's facts: region, year, language, dataset, unit and scale, sizes, settings."""
+    ds = batch.dataset
+    scores = batch.scores[batch.primary]
+    unit, lo, hi = score_unit(fw, batch.settings.score_options(fw), lang)
+    year_scores = scores[(scores["year"] == year) & (scores["code"] == fw.root)]
+    previous = [c for c in cards[:1] if c.get("previous_year") is not None]
+    return {
+        "region": region,
+        "year": year,
+        "lang": lang,
+        "dataset": ds.name,
+        "title": ds.title,
+        "illustrative": bool(ds.illustrative),
+        "unit": unit,
+        "lo": lo,
+        "hi": hi,
+        "framework": fw.label(fw.root, lang),
+        "framework_name": batch.primary,
+        "root": fw.root,
+        "n_regions": int(year_scores["score"].notna().sum()),
+        "years": sorted(int(y) for y in scores.loc[scores["region"] == region, "year"].unique()),
+        "previous_year": previous[0]["previous_year"] if previous else None,
+        "methods": batch.settings.to_dict(),
+    }
+
+
+def _provenance(batch: BatchData, ev: Any, region: str, year: int, lang: str) -> dict:
+    """The provenance record, read from the Evaluations' logs: the batch's steps (load,
+    scores, gaps, agreement) then this report's own (robustness), each with its parameters,
+    input hashes and package version; the input files with the SHA-256 the log recorded."""
+    ds = batch.dataset
+    steps = [*batch.log, *(e for e in ev.log if e.step != "load")]
+    params = {"dataset": ds.name, "region": region, "year": year, "lang": lang}
+    prov = provenance(ds.files, batch.settings.to_dict(), params, inputs=batch.inputs)
+    prov["steps"] = log_records(steps)
+    if steps:
+        prov["version"] = steps[0].version
+    return prov
+
+
 def report_data(
-    dataset: Any,
+    evaluation: Any,
     region: str,
     year: int,
     lang: str | None = None,
     *,
     cache: str | Path | None = None,
-    normalise: str | None = None,
-    aggregate: str | None = None,
-    scope: str | None = None,
-    min_coverage: float | None = None,
-    impute: str | None = None,
-    outliers: bool | None = None,
-    consensus: str | None = None,
+    **changes: Any,
 ) -> dict[str, Any]:
     """Every table and number of the annual report of ``region`` in ``year``.
 
     Parameters
     ----------
-    dataset : a dataset folder, its name under ``data/``, or a loaded Dataset.
+    evaluation : an :class:`~smartcity_eval.evaluation.Evaluation` (or a Dataset, a dataset
+        folder or a shipped dataset's name, evaluated with its ``[methods]``).
     region, year : the region and evaluation year (DataError when the dataset lacks them).
     lang : ``id`` or ``en`` (default: the dataset's ``lang``) for names and labels.
     cache : a batch cache written by :func:`write_cache` (used only when it matches).
-    normalise ... consensus : method options (None = the dataset's ``[methods]``).
+    changes : settings changed on top of the Evaluation's (e.g. ``normalise="minmax"``;
+        None = not given).
 
     Returns
     -------
     dict with keys ``meta`` (region, year, lang, dataset, title, illustrative, unit, lo, hi,
-    framework label, n_regions, years), ``headline`` (list of cards, see
-    :func:`headline_cards`), ``profile``, ``elements``, ``targets``, ``trajectory``,
-    ``trajectory_series``, ``change``, ``strengths``, ``self``, ``priorities``,
-    ``agreement`` (dict or None), ``disagreement``, ``coverage``, ``missing``,
-    ``robustness`` (the dict of :func:`smartcity_eval.robustness.summary.robustness`, or None) and
-    ``provenance`` (dict). Tables are pandas
-    DataFrames with a ``label`` column of display names in ``lang``.
+    framework label, n_regions, years, methods = the settings), ``headline`` (list of
+    cards, see :func:`headline_cards`), ``profile``, ``elements``, ``targets``,
+    ``trajectory``, ``trajectory_series``, ``change``, ``strengths``, ``self``,
+    ``priorities``, ``agreement`` (dict or None), ``disagreement``, ``coverage``,
+    ``missing``, ``robustness`` (the dict of
+    :func:`smartcity_eval.robustness.summary.robustness_report`, or None) and
+    ``provenance`` (dict, with the log's ``steps``). Tables are pandas DataFrames with a
+    ``label`` column of display names in ``lang``.
     """
-    methods = _clean_methods(
-        {
-            "normalise": normalise,
-            "aggregate": aggregate,
-            "scope": scope,
-            "min_coverage": min_coverage,
-            "impute": impute,
-            "outliers": outliers,
-            "consensus": consensus,
-        }
-    )
-    batch = read_cache(cache, dataset, **methods) if cache else None
-    if batch is None:
-        batch = prepare(dataset, **methods)
+    ev = as_evaluation(evaluation, **changes)
+    batch = _batch(ev, cache)
     ds = batch.dataset
-    year = int(year)
-    region = str(region)
+    region, year = str(region), int(year)
     _check(ds, region, year)
     lang = lang or ds.lang
-    fw = ds.framework
-    primary = next(iter(ds.frameworks))
-    scores = batch.scores[primary]
-    unit, lo, hi = score_unit(fw, batch.options, lang)
-    year_scores = scores[(scores["year"] == year) & (scores["code"] == fw.root)]
-    gaps = batch.gaps
-
-    # headline
-    bands = {name: (ds.bands if name == primary else f.bands) for name, f in ds.frameworks.items()}
-    cards = headline_cards(batch.scores, ds.frameworks, region, year, lang, bands)
-    targets = _rows(gaps["targets"], region, year)
-    trajectory = _rows(gaps["trajectory"], region, year)
-    if cards:
-        root_target = targets[targets["code"] == fw.root]
-        root_traj = trajectory[trajectory["code"] == fw.root]
-        has_target = len(root_target) > 0
-        cards[0]["target"] = float(root_target["target"].iloc[0]) if has_target else math.nan
-        cards[0]["target_pct"] = (
-            float(root_target["pct_achieved"].iloc[0]) if has_target else math.nan
-        )
-        cards[0]["target_band"] = (
-            str(root_target["band_id" if lang == "id" else "band"].iloc[0]) if has_target else ""
-        )
-        cards[0]["target_band_en"] = str(root_target["band"].iloc[0]) if has_target else ""
-        cards[0]["target_status"] = (
-            str(root_traj["status_id" if lang == "id" else "status"].iloc[0])
-            if len(root_traj)
-            else ""
-        )
-        cards[0]["target_status_en"] = str(root_traj["status"].iloc[0]) if len(root_traj) else ""
-
-    # sections
-    profile = pillar_profile(scores, fw, gaps["targets"], region, year, lang)
-    elements = element_matrix(scores, fw, region, year, lang)
-    targets = _named(targets, fw, lang)
-    trajectory = _named(trajectory, fw, lang)
-    series = trajectory_series(scores, fw, region, list(trajectory["code"]), year)
-    change = _rows(gaps["change"], region, year)
-    change = change[change["level"] <= 1].reset_index(drop=True)
-    change = _named(change, fw, lang)
-    change["driver_up_label"] = [_label_of(fw, c, lang) for c in change["driver_up"]]
-    change["driver_down_label"] = [_label_of(fw, c, lang) for c in change["driver_down"]]
-    strengths = _named(_rows(gaps["strengths"], region, year), fw, lang)
-    self_table = _rows(gaps["self"], region, year)
-    self_table = _named(self_table[self_table["level"] <= 1].reset_index(drop=True), fw, lang)
-    priorities = _rows(gaps["priorities"], region, year)
-    if len(priorities):
-        pfw = ds.framework_of(str(priorities["index"].iloc[0])) or fw
-        priorities = _named(priorities, fw, lang)
-        priorities["parent_label"] = [_label_of(pfw, c, lang) for c in priorities["parent"]]
-    agree_rows = _rows(batch.agreement, region, year)
-    agree = agree_rows.iloc[0].to_dict() if len(agree_rows) else None
-    spread = _rows(batch.disagreement, region, year)
-    if len(spread):
-        spread = spread.rename(columns={"indicator": "code"})
-        spread = _named(spread, fw, lang)
-    coverage = indicator_coverage(scores, fw, region, year, lang)
-    missing = missing_values(scores, ds.observations, fw, region, year, lang)
-    robustness = robustness_of(
-        ds, region, year, {k: batch.methods[k] for k in SCORE_OPTIONS if k in batch.methods}
-    )
-
-    params = {"dataset": ds.name, "region": region, "year": year, "lang": lang}
-    prov = provenance(ds.files, batch.options, params, inputs=batch.inputs)
-    previous = [c for c in cards[:1] if c.get("previous_year") is not None]
+    fw = ds.frameworks[batch.primary]
+    scores = batch.scores[batch.primary]
+    cards = _headline(batch, region, year, lang)
     return {
-        "meta": {
-            "region": region,
-            "year": year,
-            "lang": lang,
-            "dataset": ds.name,
-            "title": ds.title,
-            "illustrative": bool(ds.illustrative),
-            "unit": unit,
-            "lo": lo,
-            "hi": hi,
-            "framework": fw.label(fw.root, lang),
-            "framework_name": primary,
-            "root": fw.root,
-            "n_regions": int(year_scores["score"].notna().sum()),
-            "years": sorted(
-                int(y) for y in scores.loc[scores["region"] == region, "year"].unique()
-            ),
-            "previous_year": previous[0]["previous_year"] if previous else None,
-            "methods": batch.options,
-        },
+        "meta": _meta(batch, fw, region, year, lang, cards),
         "headline": cards,
-        "profile": profile,
-        "elements": elements,
-        "targets": targets,
-        "trajectory": trajectory,
-        "trajectory_series": series,
-        "change": change,
-        "strengths": strengths,
-        "self": self_table,
-        "priorities": priorities,
-        "agreement": agree,
-        "disagreement": spread,
-        "coverage": coverage,
-        "missing": missing,
-        "robustness": robustness,
-        "provenance": prov,
+        "profile": pillar_profile(scores, fw, batch.gaps["targets"], region, year, lang),
+        "elements": element_matrix(scores, fw, region, year, lang),
+        **_gap_tables(batch, fw, region, year, lang),
+        **_assessor_tables(batch, fw, region, year, lang),
+        "coverage": indicator_coverage(scores, fw, region, year, lang),
+        "missing": missing_values(scores, ds.observations, fw, region, year, lang),
+        "robustness": robustness_of(ev, region, year),
+        "provenance": _provenance(batch, ev, region, year, lang),
     }

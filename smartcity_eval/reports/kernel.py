@@ -36,9 +36,11 @@ _MODULES = (
     "smartcity_eval.present.plots",
     "smartcity_eval.messages",
     "smartcity_eval.io.provenance",
+    "smartcity_eval.evaluation",
     "smartcity_eval.reports.content",
     "smartcity_eval.reports.sections",
-    "smartcity_eval.analysis.gaps",
+    "smartcity_eval.robustness.summary",
+    "smartcity_eval.analysis.gapset",
     "smartcity_eval.scoring.engine",
     "smartcity_eval.analysis.reliability",
 )

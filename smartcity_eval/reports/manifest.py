@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from smartcity_eval.messages import t
 from smartcity_eval.io.outputs import atomic_write
+from smartcity_eval.messages import t
 
 __all__ = [
     "MANIFEST_NAME",

@@ -11,9 +11,11 @@ How it is fast (``benchmarks/bench_reports.py`` measures it against the plain lo
 
 * a pool of long-lived worker processes, each holding one warm IPython kernel (started and
   imports done once, reset between reports: :mod:`smartcity_eval.reports.kernel`);
-* the dataset is loaded and scored once per batch and handed to the reports through a
-  cache file keyed by the inputs' SHA-256, the methods and the package version
-  (:func:`smartcity_eval.reports.content.write_cache`);
+* the batch is one :class:`~smartcity_eval.evaluation.Evaluation`: the dataset is loaded
+  and scored once and handed to the reports through a cache file keyed by the inputs'
+  SHA-256, the settings (``Settings.to_dict()``) and the package version
+  (:func:`smartcity_eval.reports.content.write_cache`); each report's notebook gets the
+  settings as its ``settings`` parameter and rebuilds the same Evaluation;
 * HTML rendered in-process with nbconvert's exporter (templates loaded once per worker).
 
 How it is safe:
@@ -43,18 +45,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from smartcity_eval.messages import t
+from smartcity_eval.errors import DataError, Problem, did_you_mean
 from smartcity_eval.io.outputs import atomic_write, safe_child
 from smartcity_eval.io.provenance import fingerprint, package_version, sha256_file
-from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.resources import notebook_dir
+from smartcity_eval.messages import t
 from smartcity_eval.reports import manifest as mf
 from smartcity_eval.reports.worker import STAGING_PREFIX, ReportJob, init_process, ping, run_job
+from smartcity_eval.vocab import LANGS
 
 __all__ = [
     "NOTEBOOK_DIR",
     "REPORT_NOTEBOOK",
     "FORMATS",
-    "METHOD_PARAMETERS",
     "BatchResult",
     "plan_reports",
     "run_reports",
@@ -62,22 +65,12 @@ __all__ = [
     "format_summary",
 ]
 
-#: The folder holding the report notebooks (repository checkout).
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "notebooks"
+#: The folder of the shipped report notebooks (smartcity_eval.io.resources.notebook_dir).
+NOTEBOOK_DIR = notebook_dir()
 #: The annual report template.
 REPORT_NOTEBOOK = NOTEBOOK_DIR / "annual_report.ipynb"
 #: Output formats ``--format`` accepts.
 FORMATS = ("html", "pdf")
-#: The method options a report takes as parameters (as ``score`` and the dataset's [methods]).
-METHOD_PARAMETERS = (
-    "normalise",
-    "aggregate",
-    "scope",
-    "min_coverage",
-    "impute",
-    "outliers",
-    "consensus",
-)
 
 
 def _slugs(names: Iterable[str]) -> dict[str, str]:
@@ -170,14 +163,13 @@ def _plain(value: Any) -> Any:
 
 
 def plan_reports(
-    dataset: Any,
+    evaluation: Any,
     out: Path | str,
     *,
     years: Sequence[int] | None = None,
     regions: Sequence[str] | None = None,
     lang: str | None = None,
     formats: Sequence[str] = ("html",),
-    methods: dict[str, Any] | None = None,
     notebook: Path | str | None = None,
     timeout: float = 600.0,
     cache: str | None = None,
@@ -185,11 +177,18 @@ def plan_reports(
 ) -> tuple[list[ReportJob], dict[str, Any]]:
     """The jobs of a batch and the manifest header, without running anything.
 
-    Each job's ``parameters`` are plain JSON types (papermill fails on numpy scalars):
-    ``dataset`` (absolute path), ``region``, ``year``, ``lang``, the method options and
-    ``cache``. Its ``key`` is the fingerprint that decides whether a report is up to date.
+    ``evaluation``: an :class:`~smartcity_eval.evaluation.Evaluation` (or a Dataset, folder
+    or name, see :func:`smartcity_eval.reports.content.as_evaluation`). Each job's
+    ``parameters`` are plain JSON types (papermill fails on numpy scalars): ``dataset``
+    (absolute path), ``region``, ``year``, ``lang``, ``settings`` (the Evaluation's
+    ``Settings.to_dict()``) and ``cache``. Its ``key`` is the fingerprint that decides
+    whether a report is up to date.
     """
     from smartcity_eval.io.provenance import file_hashes
+    from smartcity_eval.reports.content import as_evaluation, log_records
+
+    ev = as_evaluation(evaluation)
+    dataset = ev.dataset
 
     formats = tuple(dict.fromkeys(formats))
     bad = [f for f in formats if f not in FORMATS]
@@ -198,7 +197,7 @@ def plan_reports(
             Problem(None, None, "format", f"unknown format '{bad[0]}'", "use html, pdf or html,pdf")
         )
     lang = lang or dataset.lang
-    if lang not in ("id", "en"):
+    if lang not in LANGS:
         raise DataError(Problem(None, None, "lang", f"unknown language '{lang}'", "use id or en"))
     toml = str(dataset.files.get("dataset.toml", dataset.path))
     chosen_years = _check_selection(
@@ -220,7 +219,7 @@ def plan_reports(
     inputs = file_hashes(dataset.files)
     template_hash = sha256_file(template)
     version = package_version()
-    method_params = {k: _plain((methods or {}).get(k)) for k in METHOD_PARAMETERS}
+    settings = _plain(ev.settings.to_dict())
     slugs = _slugs(dataset.regions)
     observed = set(
         zip(dataset.observations["region"], dataset.observations["year"].astype(int), strict=True)
@@ -235,7 +234,7 @@ def plan_reports(
                 "region": str(region),
                 "year": int(year),
                 "lang": lang,
-                **method_params,
+                "settings": settings,
                 **(_plain(extra_parameters) if extra_parameters else {}),
             }
             key = fingerprint(
@@ -270,10 +269,11 @@ def plan_reports(
         "illustrative": bool(dataset.illustrative),
         "lang": lang,
         "package": "smartcity-eval",
-        "version": version,
+        "version": ev.log[0].version if ev.log else version,
         "inputs": inputs,
         "notebook": {"path": str(template.resolve()), "sha256": template_hash},
-        "methods": method_params,
+        "settings": settings,
+        "log": _plain(log_records(ev.log)),
         "formats": list(formats),
     }
     return jobs, header
@@ -387,7 +387,7 @@ def format_summary(result: BatchResult, lang: str = "en") -> str:
 
 
 def run_reports(
-    dataset: Any,
+    evaluation: Any,
     out: Path | str = "reports",
     *,
     years: Sequence[int] | None = None,
@@ -396,7 +396,6 @@ def run_reports(
     lang: str | None = None,
     formats: Sequence[str] = ("html",),
     force: bool = False,
-    methods: dict[str, Any] | None = None,
     notebook: Path | str | None = None,
     timeout: float = 600.0,
     kernel_name: str = "python3",
@@ -409,15 +408,15 @@ def run_reports(
 
     Parameters
     ----------
-    dataset : a loaded Dataset, a dataset folder, or the name of one under ``data/``.
+    evaluation : the :class:`~smartcity_eval.evaluation.Evaluation` to report (its dataset
+        and settings); a Dataset, a dataset folder or a shipped dataset's name is evaluated
+        with :func:`smartcity_eval.evaluation.evaluate` (its ``[methods]``).
     out : output folder; reports go to ``out/<dataset>/<region-slug>/<year>/``.
     years, regions : restrict the batch (default: every year and region with observations).
     jobs : worker processes (default: the CPUs available; 1 runs one kernel).
     lang : ``id`` or ``en`` (default: the dataset's ``lang``).
     formats : ``html`` and/or ``pdf`` (PDF needs a headless Chromium; skipped with a note).
     force : remake reports even when they are up to date.
-    methods : method options passed to every report (``normalise``, ``aggregate``, ``scope``,
-        ``min_coverage``, ``impute``, ``outliers``, ``consensus``; None = the dataset's).
     notebook : another template (default ``notebooks/annual_report.ipynb``); it must have
         a cell tagged ``parameters``.
     timeout : seconds one cell may run before the report fails.
@@ -430,27 +429,24 @@ def run_reports(
     -------
     BatchResult. Raises DataError for an unknown dataset, region, year or format.
     """
-    from smartcity_eval.io.dataset import Dataset, load_dataset
+    from smartcity_eval.reports.content import as_evaluation, cache_key
 
     started = time.perf_counter()
-    ds = dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
+    ev = as_evaluation(evaluation)
+    ds = ev.dataset
     out = Path(out)
     root = out / ds.name
     cache_dir = root / ".cache"
     cache_path: str | None = None
-    method_values = {k: v for k, v in (methods or {}).items() if v is not None}
     if use_cache:
-        from smartcity_eval.reports.content import cache_key
-
-        cache_path = str((cache_dir / f"batch-{cache_key(ds, **method_values)[:24]}.pkl").resolve())
+        cache_path = str((cache_dir / f"batch-{cache_key(ev)[:24]}.pkl").resolve())
     plan, header = plan_reports(
-        ds,
+        ev,
         out,
         years=years,
         regions=regions,
         lang=lang,
         formats=formats,
-        methods=methods,
         notebook=notebook,
         timeout=timeout,
         cache=cache_path,
@@ -493,9 +489,7 @@ def run_reports(
             n_workers,
             kernel_name=kernel_name,
             cwd=str(root.resolve()),
-            prepare=(lambda: _write_batch_cache(ds, cache_path, method_values))
-            if cache_path
-            else None,
+            prepare=(lambda: _write_batch_cache(ev, cache_path, recorder)) if cache_path else None,
             progress=progress,
             recorder=recorder,
             on_result=on_result,
@@ -518,10 +512,12 @@ def run_reports(
     )
 
 
-def _write_batch_cache(ds: Any, path: str | None, methods: dict[str, Any]) -> None:
+def _write_batch_cache(ev: Any, path: str | None, recorder: _Recorder) -> None:
+    """Write the batch cache of ``ev`` at ``path`` (unless it exists), and put the log of the
+    Evaluation that made it (load, scores, gaps, agreement) in the manifest."""
     if path is None:
         return
-    from smartcity_eval.reports.content import write_cache
+    from smartcity_eval.reports.content import log_records, read_cache, write_cache
 
     if not Path(path).is_file():
         for old in Path(path).parent.glob("batch-*.pkl"):
@@ -530,7 +526,10 @@ def _write_batch_cache(ds: Any, path: str | None, methods: dict[str, Any]) -> No
         # Without a cache every report analyses the dataset itself (slower, same numbers);
         # an error here then shows, with its traceback, in each report's notebook.
         with contextlib.suppress(Exception):
-            write_cache(ds, path, **methods)
+            write_cache(ev, path)
+    batch = read_cache(path, ev)
+    if batch is not None:
+        recorder.header["log"] = _plain(log_records(batch.log))
 
 
 def _progress_bar(total: int, progress: bool | TextIO, lang: str) -> Any:

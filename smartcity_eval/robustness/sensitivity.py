@@ -41,19 +41,11 @@ import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem
 from smartcity_eval.io.frameworks import Framework
-from smartcity_eval.robustness.uncertainty import (
-    Choices,
-    Draws,
-    Prepared,
-    UncertaintyResult,
-    decode,
-    default_choices,
-    evaluate,
-    nominal_draws,
-    nominal_options,
-    prepare,
-    year_ranks,
-)
+from smartcity_eval.robustness.choices import Choices, NormSpec, nominal_setup
+from smartcity_eval.robustness.draws import Draws, Prepared, decode, nominal_draws, prepare
+from smartcity_eval.robustness.kernel import evaluate, year_ranks
+from smartcity_eval.robustness.uncertainty import UncertaintyResult, default_choices
+from smartcity_eval.settings import Settings
 
 __all__ = [
     "SaltelliDesign",
@@ -67,10 +59,12 @@ __all__ = [
     "drop_one",
     "drop_one_dataset",
     "drop_one_summary",
+    "INDEX_COLUMNS",
+    "REGION_COLUMNS",
 ]
 
 
-# Columns of SensitivityResult.indices and .by_region (robustness.py builds empty ones).
+# Columns of SensitivityResult.indices and .by_region (robustness/summary.py builds empty ones).
 _SOBOL_COLUMNS = [
     "year",
     "code",
@@ -83,8 +77,8 @@ _SOBOL_COLUMNS = [
     "ST_lo",
     "ST_hi",
 ]
-_INDEX_COLUMNS = [*_SOBOL_COLUMNS, "interactions", "variance", "n_base", "n_runs"]
-_REGION_COLUMNS = [
+INDEX_COLUMNS = [*_SOBOL_COLUMNS, "interactions", "variance", "n_base", "n_runs"]
+REGION_COLUMNS = [
     "region",
     "year",
     "code",
@@ -455,7 +449,7 @@ def sensitivity_analysis(
     indices["interactions"] = np.maximum(indices["ST"] - indices["S1"], 0.0)
     indices["n_base"] = N
     indices["n_runs"] = N * (k + 2)
-    indices = indices[_INDEX_COLUMNS]
+    indices = indices[INDEX_COLUMNS]
     for col in ("code", "output", "factor"):
         indices[col] = indices[col].astype("str")
     regional = _empty_regional()
@@ -477,7 +471,7 @@ def sensitivity_analysis(
             }
         )
         regional["interactions"] = np.maximum(regional["ST"] - regional["S1"], 0.0)
-        regional = regional[_REGION_COLUMNS]
+        regional = regional[REGION_COLUMNS]
     base = np.arange(2 * N)
     ab = Draws(
         weights=draws.weights[base],
@@ -526,14 +520,11 @@ def sensitivity_dataset(
     weight_noise: float = 0.25,
     weight_levels: Sequence[int] = (1,),
     n_boot: int = 500,
-    **overrides: Any,
+    settings: Settings | None = None,
 ) -> SensitivityResult:
     """:func:`sensitivity_analysis` on a loaded dataset with its nominal methods and, unless
     ``choices`` is given, :func:`~smartcity_eval.robustness.uncertainty.default_choices`."""
-    from smartcity_eval.scoring.engine import _resolve_framework
-
-    fw = _resolve_framework(dataset, framework)
-    opts = nominal_options(dataset, fw, **overrides)
+    fw, opts = nominal_setup(dataset, framework, settings)
     if choices is None:
         choices = default_choices(
             fw, opts, dataset.observations, weight_noise=weight_noise, weight_levels=weight_levels
@@ -652,14 +643,10 @@ def drop_one_dataset(
     indicators: bool = False,
     years: Sequence[int] | None = None,
     code: str | None = None,
-    **overrides: Any,
+    settings: Settings | None = None,
 ) -> pd.DataFrame:
     """:func:`drop_one` on a loaded dataset with its nominal methods."""
-    from smartcity_eval.robustness.uncertainty import NormSpec
-    from smartcity_eval.scoring.engine import _resolve_framework
-
-    fw = _resolve_framework(dataset, framework)
-    opts = nominal_options(dataset, fw, **overrides)
+    fw, opts = nominal_setup(dataset, framework, settings)
     choices = Choices(
         normalise=(NormSpec(str(opts["normalise"])),),
         aggregate=(opts.get("aggregate", "arithmetic"),),

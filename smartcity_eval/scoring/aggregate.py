@@ -20,10 +20,14 @@ coverage is below ``min_coverage`` (COINr's ``dat_thresh`` is the same test on t
 own score is present, so a sub-aggregate dropped for low coverage counts as missing one
 level up.
 
-The method may differ per level or per node: pass a dict mapping a depth (int, the parent's
-depth, root = 0) or a node code (str) to a method; a code wins over a depth, and nodes named
-by neither use ``"default"`` from the dict, else ``"arithmetic"``.
+The method may differ per level or per node: any spec of
+:func:`smartcity_eval.settings.parse_aggregate` (the one parser), e.g. a dict mapping a depth
+(int, the parent's depth, root = 0) or a node code (str) to a method; a code wins over a
+depth, and nodes named by neither use ``"default"``, else ``"arithmetic"``.
 
+The means themselves are computed by the one weighted-mean kernel,
+:mod:`smartcity_eval.scoring.means`. :class:`AggregationPlan` lists the tree's steps (one
+per depth and method, deepest first); the scorer and the uncertainty analysis both run it.
 :func:`aggregate_array` is the array kernel: it takes ``X[..., n_indicators]`` (indicator
 scores in ``framework.indicators`` order, any leading dimensions such as replications x
 regions) and returns ``S[..., n_nodes]`` in ``framework.nodes.index`` order.
@@ -32,100 +36,56 @@ regions) and returns ``S[..., n_nodes]`` in ``framework.nodes.index`` order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.scoring.means import (
+    METHODS,
+    mean_from_sums,
+    mean_terms,
+    nonpositive,
+    weighted_mean,
+)
+from smartcity_eval.settings import parse_aggregate
 
 __all__ = [
     "METHODS",
     "weighted_mean",
     "aggregate_array",
     "node_methods",
-    "parse_methods",
     "AggregationPlan",
+    "Step",
     "plan",
+    "COVERAGE_TOLERANCE",
 ]
 
-METHODS = ("arithmetic", "geometric", "harmonic")
-_TOL = 1e-12
+#: Slack of the ``min_coverage`` test (a coverage of 0.4999999999999 passes 0.5).
+COVERAGE_TOLERANCE = 1e-12
 
 
-def _check_method(method: str) -> str:
-    if method not in METHODS:
-        raise DataError(
-            Problem(
-                None,
-                None,
-                "aggregate",
-                f"unknown aggregation '{method}'",
-                "use one of: " + ", ".join(METHODS),
-            )
-        )
-    return method
-
-
-def weighted_mean(
-    values: np.ndarray,
-    weights: np.ndarray | None = None,
-    method: str = "arithmetic",
-    axis: int = -1,
-) -> np.ndarray:
-    """Weighted arithmetic, geometric or harmonic mean along ``axis``, skipping NaN.
-
-    ``weights`` (broadcastable to ``values``, default equal) are renormalised over the
-    values present. All-missing gives NaN. Geometric and harmonic raise ValueError on a
-    value <= 0. References: COINr ``a_amean``, ``a_gmean``, ``a_hmean`` (R/aggregate.R).
-    """
-    _check_method(method)
-    v = np.asarray(values, dtype=float)
-    w = np.ones_like(v) if weights is None else np.broadcast_to(np.asarray(weights, float), v.shape)
-    present = ~np.isnan(v)
-    if method != "arithmetic" and np.any(v[present] <= 0):
-        raise ValueError(f"the {method} mean needs values > 0")
-    wp = np.where(present, w, 0.0)
-    denom = wp.sum(axis=axis)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "arithmetic":
-            out = np.where(present, v * w, 0.0).sum(axis=axis) / denom
-        elif method == "geometric":
-            out = np.exp(
-                np.where(present, np.log(np.where(present, v, 1.0)) * w, 0.0).sum(axis=axis) / denom
-            )
-        else:
-            out = denom / np.where(present, w / np.where(present, v, 1.0), 0.0).sum(axis=axis)
-    return np.where(denom > 0, out, np.nan)
-
-
-def node_methods(framework, aggregate: str | Mapping | None = "arithmetic") -> dict[str, str]:
+def node_methods(framework, aggregate: Any = "arithmetic") -> dict[str, str]:
     """The aggregation method of every aggregate node.
 
-    ``aggregate`` is a method name for all, or a dict ``{depth: method, code: method,
-    "default": method}`` (a code wins over a depth). Unknown codes or methods raise
-    DataError.
+    ``aggregate`` is any form :func:`smartcity_eval.settings.parse_aggregate` accepts (a
+    method name, the text ``"1=arithmetic,GOV=geometric"``, a mapping ``{depth: method,
+    code: method, "default": method}``, or its canonical tuple, e.g.
+    ``settings.aggregate``); None = arithmetic. A code wins over a depth. An unknown method
+    raises :class:`~smartcity_eval.settings.ParameterError`; an unknown code DataError.
     """
     nodes = framework.nodes
-    if aggregate is None:
-        aggregate = "arithmetic"
-    if isinstance(aggregate, str) and "=" in aggregate:
-        aggregate = parse_methods(aggregate)
-    if isinstance(aggregate, str):
-        _check_method(aggregate)
-        return {code: aggregate for code in framework.aggregates}
-    spec = dict(aggregate)
-    default = _check_method(str(spec.pop("default", "arithmetic")))
+    spec = dict(parse_aggregate(_as_input(aggregate)))
+    default = spec.pop("default")
     by_code: dict[str, str] = {}
     by_depth: dict[int, str] = {}
     problems = []
     for key, method in spec.items():
-        _check_method(str(method))
-        if isinstance(key, (int, np.integer)) or (isinstance(key, str) and key.isdigit()):
+        if isinstance(key, (int, np.integer)):
             by_depth[int(key)] = str(method)
         elif str(key) in nodes.index:
             by_code[str(key)] = str(method)
         else:
-            from smartcity_eval.errors import did_you_mean
-
             problems.append(
                 Problem(
                     None,
@@ -144,26 +104,40 @@ def node_methods(framework, aggregate: str | Mapping | None = "arithmetic") -> d
     return out
 
 
-def parse_methods(text: str) -> dict[str | int, str]:
-    """Parse the CLI form ``"1=arithmetic,2=geometric,GOV=harmonic,default=arithmetic"``
-    (``depth=method`` or ``code=method`` pairs; a bare method sets the default)."""
-    out: dict[str | int, str] = {}
-    for part in (p.strip() for p in text.split(",")):
-        if not part:
-            continue
-        if "=" not in part:
-            out["default"] = part
-            continue
-        key, method = (s.strip() for s in part.split("=", 1))
-        out[int(key) if key.isdigit() else key] = method
-    return out
+def _as_input(aggregate: Any) -> Any:
+    """None -> arithmetic; a canonical tuple -> its mapping; numpy ints -> ints."""
+    if aggregate is None:
+        return "arithmetic"
+    if isinstance(aggregate, tuple):
+        aggregate = dict(aggregate)
+    if isinstance(aggregate, Mapping):
+        return {int(k) if isinstance(k, np.integer) else k: v for k, v in aggregate.items()}
+    return aggregate
+
+
+class Step(NamedTuple):
+    """One aggregation step: every parent of one depth aggregated with one method.
+
+    ``kids``: node positions (``framework.nodes`` order) of the children, grouped by parent
+    in file order; ``parents``: the parents' positions; ``starts``: where each parent's
+    children start in ``kids`` (for ``np.add.reduceat``); ``codes``: the parents' codes;
+    ``membership``: the one-hot ``[kids, parents]`` matrix (child -> its parent).
+    """
+
+    method: str
+    kids: np.ndarray
+    parents: np.ndarray
+    starts: np.ndarray
+    codes: list[str]
+    membership: np.ndarray
 
 
 class AggregationPlan:
-    """Precomputed index arrays to aggregate a framework level by level (deepest first).
+    """The tree's aggregation steps for one choice of methods, deepest level first.
 
-    Built once per framework and method choice by :func:`plan`; reused across calls (e.g.
-    thousands of replications in an uncertainty analysis).
+    Built once per framework and method choice (:func:`plan`) and reused across calls: the
+    scorer (:func:`aggregate_array`) and the uncertainty analysis
+    (:mod:`smartcity_eval.robustness.uncertainty`) both run its :class:`Step` list.
     """
 
     def __init__(self, framework, methods: Mapping[str, str]):
@@ -174,33 +148,37 @@ class AggregationPlan:
         self.indicator_pos = np.array([pos[c] for c in framework.indicators], dtype=int)
         self.weights = nodes["weight"].to_numpy(dtype=float)
         depth = nodes["depth"].to_numpy()
-        # one step per (depth, method): the children of those parents, grouped by parent so
-        # that np.add.reduceat sums each parent's children in file order (no BLAS: exact,
-        # repeatable sums and no thread contention)
-        self.steps: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, list[str]]] = []
+        self.steps: list[Step] = []
         for d in range(int(depth.max()) - 1, -1, -1):
             parents = [c for c in framework.aggregates if int(nodes.at[c, "depth"]) == d]
             for method in METHODS:
                 ps = [p for p in parents if methods[p] == method]
-                if not ps:
-                    continue
-                kids: list[int] = []
-                starts: list[int] = []
-                for p_code in ps:
-                    starts.append(len(kids))
-                    kids.extend(pos[c] for c in framework.children(p_code))
-                self.steps.append(
-                    (
-                        method,
-                        np.array(kids, dtype=int),
-                        np.array([pos[p] for p in ps], dtype=int),
-                        np.array(starts, dtype=int),
-                        ps,
-                    )
-                )
+                if ps:
+                    self.steps.append(_step(framework, method, ps, pos))
 
 
-def plan(framework, aggregate: str | Mapping | None = "arithmetic") -> AggregationPlan:
+def _step(framework, method: str, parents: list[str], pos: Mapping[str, int]) -> Step:
+    kids: list[int] = []
+    starts: list[int] = []
+    owner: list[int] = []
+    for j, p_code in enumerate(parents):
+        starts.append(len(kids))
+        children = framework.children(p_code)
+        kids.extend(pos[c] for c in children)
+        owner.extend([j] * len(children))
+    membership = np.zeros((len(kids), len(parents)))
+    membership[np.arange(len(kids)), owner] = 1.0
+    return Step(
+        method,
+        np.array(kids, dtype=int),
+        np.array([pos[p] for p in parents], dtype=int),
+        np.array(starts, dtype=int),
+        list(parents),
+        membership,
+    )
+
+
+def plan(framework, aggregate: Any = "arithmetic") -> AggregationPlan:
     """An :class:`AggregationPlan` for ``framework`` with methods from ``aggregate``."""
     return AggregationPlan(framework, node_methods(framework, aggregate))
 
@@ -208,7 +186,7 @@ def plan(framework, aggregate: str | Mapping | None = "arithmetic") -> Aggregati
 def aggregate_array(
     X: np.ndarray,
     framework,
-    method: str | Mapping | None = "arithmetic",
+    method: Any = "arithmetic",
     min_coverage: float = 0.0,
     *,
     weights: np.ndarray | None = None,
@@ -265,32 +243,20 @@ def aggregate_array(
     C = np.zeros((p.n_nodes, n_units)) if return_coverage else None
     if C is not None:
         C[p.indicator_pos] = ~np.isnan(S[p.indicator_pos])
-    for agg, kids, parents, starts, parent_codes in p.steps:
+    for agg, kids, parents, starts, parent_codes, _ in p.steps:
         V = S[kids]
         present = ~np.isnan(V)
-        if agg != "arithmetic":
-            bad = present & (V <= 0)
-            if bad.any():
-                _raise_nonpositive(
-                    bad, V, kids, starts, parent_codes, p.codes, agg, unit_label, lead
-                )
+        bad = nonpositive(V, agg)
+        if bad.any():
+            _raise_nonpositive(bad, V, kids, starts, parent_codes, p.codes, agg, unit_label, lead)
         wk = W[kids]
-
-        def wsum(M: np.ndarray, wk=wk, starts=starts) -> np.ndarray:
-            return np.add.reduceat(M * wk, starts, axis=0)
-
         total = np.add.reduceat(wk, starts, axis=0)
-        denom = wsum(present)
+        den = np.add.reduceat(present * wk, starts, axis=0)
+        num = np.add.reduceat(mean_terms(V, agg) * wk, starts, axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            if agg == "arithmetic":
-                out = wsum(np.where(present, V, 0.0)) / denom
-            elif agg == "geometric":
-                out = np.exp(wsum(np.log(np.where(present, V, 1.0))) / denom)
-            else:
-                out = denom / wsum(np.where(present, 1.0 / np.where(present, V, 1.0), 0.0))
-            cov = denom / total
-        keep = (denom > 0) & (cov >= min_coverage - _TOL)
-        S[parents] = np.where(keep, out, np.nan)
+            cov = den / total
+        keep = cov >= min_coverage - COVERAGE_TOLERANCE
+        S[parents] = np.where(keep, mean_from_sums(num, den, agg), np.nan)
         if C is not None:
             C[parents] = np.where(total > 0, cov, 0.0)
     S_out = np.ascontiguousarray(S.T).reshape(lead + (p.n_nodes,))

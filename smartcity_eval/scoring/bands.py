@@ -1,17 +1,22 @@
-"""Predicate bands: labelling a score with the band that holds it (SPEC section 1, bands.csv).
+"""Predicate bands: labelling a score with the band that holds it (a dataset's bands.csv).
 
 A score ``s`` gets the label whose half-open interval ``lower <= s < upper`` holds it; the
 highest band of a node also includes its upper bound (so an SPBE index of exactly 5.0 is
 "Memuaskan"). Bands with a ``code`` apply to that node only; bands without one apply to the
 root (the index). A score outside every band, or missing, gets the empty label "".
-Reference: PermenPANRB 59/2020 predicates (Kurang < 1.8 <= Cukup < 2.6 <= Baik < 3.5 <=
-Sangat Baik < 4.2 <= Memuaskan <= 5.0), see /work/shared/reference/README.md.
+Scores and bounds are compared after rounding to :data:`~smartcity_eval.vocab.TIE_DECIMALS`
+decimals (:func:`smartcity_eval.scoring.ranks.tie_round`), the tie tolerance of the ranks,
+so that a score of 3.4999999999999996 (3.5 computed in another order) is in the band that
+starts at 3.5. Reference: Peraturan Menteri PANRB No. 59 Tahun 2020 predicates (Kurang <
+1.8 <= Cukup < 2.6 <= Baik < 3.5 <= Sangat Baik < 4.2 <= Memuaskan <= 5.0).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from smartcity_eval.scoring.ranks import tie_round
 
 __all__ = ["assign_bands", "band_codes", "band_of"]
 
@@ -29,7 +34,7 @@ def band_codes(
     Returns ``(index, labels)``: ``labels[index[i]]`` is the band of score ``i``; the last
     label is always "" (no band). Parameters as :func:`assign_bands`.
     """
-    s = np.asarray(scores, dtype=float)
+    s = tie_round(scores)
     c = np.asarray(codes, dtype=object)
     if bands is None or len(bands) == 0:
         return np.zeros(s.shape, dtype=np.intp), [""]
@@ -45,10 +50,12 @@ def band_codes(
         rows = c == code
         if not rows.any():
             continue
-        top = float(group["upper"].max())
+        lower = tie_round(group["lower"].to_numpy(dtype=float))
+        upper = tie_round(group["upper"].to_numpy(dtype=float))
+        top = float(np.max(upper))
         vals = s[rows]
         idx = out[rows]
-        for k, lo, hi in zip(group.index, group["lower"], group["upper"], strict=True):
+        for k, lo, hi in zip(group.index, lower, upper, strict=True):
             hit = (vals >= lo) & ((vals < hi) | ((hi == top) & (vals == hi)))
             idx[hit & (idx == none)] = k
         out[rows] = idx

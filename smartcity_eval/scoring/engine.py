@@ -8,20 +8,22 @@ and the JRC's COINr (``Impute`` -> ``Treat`` -> ``Normalise`` -> ``Aggregate``):
    flagged ``treated``;
 3. normalisation per indicator within the scope (:mod:`smartcity_eval.scoring.normalise`);
 4. aggregation up the tree (:mod:`smartcity_eval.scoring.aggregate`);
-5. ranks within each year and node (1 = best, ties share the lowest rank, "min"), and
-   predicate bands (:mod:`smartcity_eval.scoring.bands`).
+5. ranks within each year and node (1 = best, ties share the lowest rank, "min", ties to
+   9 decimals: :func:`smartcity_eval.scoring.ranks.rank_min`), and predicate bands
+   (:mod:`smartcity_eval.scoring.bands`, the same tolerance).
 
 Public API
 ----------
 ``score(observations, framework, **options)`` -> tidy scores (see :func:`score`).
-``score_dataset(dataset, framework=None, **options)`` -> the same with the dataset's defaults.
-``contributions(scores, framework)`` -> what each child adds to its parent.
+``score_dataset(dataset, settings=None, *, framework=None)`` -> the same with the dataset's settings.
+``contributions(scores, framework)`` -> what each child adds to its (scored) parent.
 ``effective_weights(framework)`` -> each node's share of the index.
 ``round_half_up(x, digits)`` -> the rounding used to print scores like publications.
 
 The array kernels for heavy use (uncertainty analysis with a leading replication axis) are
-:func:`smartcity_eval.scoring.normalise.normalise_array` and
-:func:`smartcity_eval.scoring.aggregate.aggregate_array`; :func:`indicator_cube` gives the
+:func:`normalise_cube` (over :func:`smartcity_eval.scoring.normalise.normalise_array`),
+:func:`smartcity_eval.scoring.aggregate.aggregate_array` and its plan, and the weighted-mean
+kernel :mod:`smartcity_eval.scoring.means`; :func:`indicator_cube` gives the
 ``[years, regions, indicators]`` array that :func:`score` starts from.
 """
 
@@ -38,12 +40,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.errors import DataError, Problem
 from smartcity_eval.io.frameworks import Framework, resolve_framework
 from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_array, node_methods
 from smartcity_eval.scoring.bands import band_codes
-from smartcity_eval.scoring.normalise import METHODS as NORMALISE_METHODS
-from smartcity_eval.scoring.normalise import _min_ranks, normalise_array
+from smartcity_eval.scoring.normalise import normalise_array
+from smartcity_eval.scoring.ranks import rank_min
+from smartcity_eval.settings import Settings, dataset_settings
 
 __all__ = [
     "score",
@@ -53,11 +56,9 @@ __all__ = [
     "round_half_up",
     "indicator_cube",
     "IndicatorCube",
-    "rank_min",
-    "default_normalisation",
-    "resolve_options",
-    "resolve_framework",
     "target_cube",
+    "normalise_cube",
+    "is_off",
     "SCORE_COLUMNS",
 ]
 
@@ -75,8 +76,6 @@ SCORE_COLUMNS = [
     "imputed",
     "treated",
 ]
-
-OPTION_KEYS = ("normalise", "range", "aggregate", "scope", "min_coverage", "impute", "outliers")
 
 
 @dataclass
@@ -155,17 +154,7 @@ def indicator_cube(observations: pd.DataFrame, framework: Framework) -> Indicato
     )
 
 
-def rank_min(X: np.ndarray, axis: int = -2, descending: bool = True) -> np.ndarray:
-    """Competition ranks along ``axis``: 1 = the highest value (``descending``), ties share
-    the lowest rank (R/pandas ``ties.method = "min"``); NaN stays NaN."""
-    X = np.asarray(X, dtype=float)
-    moved = np.moveaxis(-X if descending else X, axis, -1)
-    ranks = _min_ranks(moved)
-    ranks[np.isnan(moved)] = np.nan
-    return np.moveaxis(ranks, -1, axis)
-
-
-def _target_cube(
+def target_cube(
     cube: IndicatorCube, framework: Framework, targets: pd.DataFrame | None
 ) -> np.ndarray:
     """Targets per cell: region-specific rows of ``targets`` win over ``*`` rows, which win
@@ -192,20 +181,9 @@ def _target_cube(
     return T
 
 
-def _check_choice(value: Any, name: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise DataError(
-            Problem(
-                None,
-                None,
-                name,
-                f"unknown {name} '{value}'",
-                did_you_mean(value, list(choices)),
-            )
-        )
-
-
-def _off(value: Any) -> bool:
+def is_off(value: Any) -> bool:
+    """Whether an optional step's option (``impute``, ``outliers``) means "off": None,
+    False, or the text ``none``/``false``/``no``/empty."""
     return (
         value is None
         or value is False
@@ -218,7 +196,7 @@ def score(
     framework: Framework,
     *,
     normalise: str = "minmax",
-    range: tuple[float, float] = (0.0, 100.0),  # noqa: A002 - the SPEC's option name
+    range: tuple[float, float] = (0.0, 100.0),  # noqa: A002 - the option's name (Settings.range)
     aggregate: str | Mapping = "arithmetic",
     scope: str = "year",
     min_coverage: float = 0.0,
@@ -266,38 +244,31 @@ def score(
 
     Raises
     ------
-    DataError : unknown methods, goalposts without bounds, missing targets, values <= 0
-        under a geometric/harmonic mean (naming region, year, node and value).
+    ParameterError : an argument outside its allowed values (unknown method, range not
+        ``lo < hi``, min_coverage outside 0-1...), as :class:`~smartcity_eval.settings.Settings`.
+    DataError : goalposts without bounds, missing targets, values <= 0 under a
+        geometric/harmonic mean (naming region, year, node and value), an aggregation
+        naming a node the framework does not have.
+    ParameterError : ``normalise`` of ``none``, ``goalposts`` or ``target`` after the
+        outlier treatment log-transformed an indicator (its bounds and targets are in raw
+        units; :func:`smartcity_eval.scoring.outliers.check_log_treatment`).
     """
-    _check_choice(normalise, "normalise", NORMALISE_METHODS)
-    _check_choice(scope, "scope", ("year", "all"))
-    try:
-        lo, hi = (float(v) for v in range)
-    except (TypeError, ValueError):
-        raise DataError(
-            Problem(None, None, "range", f"range {range!r} is not two numbers", "e.g. 0 100")
-        ) from None
-    if not lo < hi:
-        raise DataError(
-            Problem(None, None, "range", f"range {lo:g} {hi:g}: LO must be below HI", "e.g. 0 100")
-        )
-    min_coverage = float(min_coverage or 0.0)
-    if not 0.0 <= min_coverage <= 1.0:
-        raise DataError(
-            Problem(
-                None,
-                None,
-                "min_coverage",
-                f"min_coverage {min_coverage:g} is not between 0 and 1",
-                "e.g. 0.5 for half of the weight",
-            )
-        )
+    # the arguments are checked by the one set of validators (Settings' own)
+    checked = Settings(
+        normalise=normalise,
+        range=range,
+        scope=scope,
+        min_coverage=0.0 if min_coverage is None else min_coverage,
+        impute=None if is_off(impute) else str(impute),
+        outliers=outliers if isinstance(outliers, Mapping) else bool(not is_off(outliers)),
+    )
+    lo, hi = checked.range
+    min_coverage = checked.min_coverage
     methods = node_methods(framework, aggregate)
     cube = indicator_cube(observations, framework)
     X = cube.values
-    n_y, n_r, n_i = X.shape
     imputed = np.zeros(X.shape, dtype=bool)
-    if not _off(impute):
+    if not is_off(impute):
         from smartcity_eval.scoring.impute import groups_array, impute_cube
 
         X, imputed = impute_cube(
@@ -310,29 +281,14 @@ def score(
         )
     raw = X
     treated = np.zeros(X.shape, dtype=bool)
-    if not _off(outliers):
-        from smartcity_eval.scoring.outliers import treat_cube
+    if not is_off(outliers):
+        from smartcity_eval.scoring.outliers import check_log_treatment, treat_cube
 
         params = dict(outliers) if isinstance(outliers, Mapping) else {}
-        X, treated, _ = treat_cube(X, present=cube.present, scope=scope, **params)
+        X, treated, details = treat_cube(X, present=cube.present, scope=scope, **params)
+        check_log_treatment(details, normalise, cube.indicators, cube.years)
 
-    nodes = framework.nodes.loc[cube.indicators]
-    kwargs = dict(
-        direction=nodes["direction"].to_numpy(dtype=float),
-        lower=nodes["lower"].to_numpy(dtype=float),
-        upper=nodes["upper"].to_numpy(dtype=float),
-        range=(lo, hi),
-        names=cube.indicators,
-    )
-    if normalise == "target":
-        kwargs["target"] = _target_cube(cube, framework, targets)
-    if scope == "all":
-        flat = X.reshape(1, n_y * n_r, n_i)
-        if "target" in kwargs:
-            kwargs["target"] = kwargs["target"].reshape(1, n_y * n_r, n_i)
-        N = normalise_array(flat, normalise, axis=-2, **kwargs).reshape(n_y, n_r, n_i)
-    else:
-        N = normalise_array(X, normalise, axis=-2, **kwargs)
+    N = normalise_cube(X, cube, framework, normalise, range=(lo, hi), scope=scope, targets=targets)
     _warn_degenerate(N, X, cube, normalise)
 
     def label(index: tuple[int, ...]) -> str:
@@ -349,8 +305,42 @@ def score(
     )
     present3 = cube.present[:, :, None]
     S = np.where(present3, S, np.nan)
-    R = rank_min(S, axis=1)
+    R = rank_min(S, axis=1)  # ties to TIE_DECIMALS (scoring/ranks.py)
     return _assemble(cube, framework, S, C, R, raw, imputed, treated, bands)
+
+
+def normalise_cube(
+    X: np.ndarray,
+    cube: IndicatorCube,
+    framework: Framework,
+    method: str,
+    *,
+    range: tuple[float, float] = (0.0, 100.0),  # noqa: A002 - the option's name
+    scope: str = "year",
+    targets: pd.DataFrame | None = None,
+) -> np.ndarray:
+    """Normalise the (imputed, treated) values ``X[years, regions, indicators]`` of ``cube``
+    with ``method`` (:func:`smartcity_eval.scoring.normalise.normalise_array`), within each
+    year (``scope="year"``) or over all region-years pooled (``scope="all"``). Directions
+    and goalposts come from ``framework``; targets from ``targets``
+    (:func:`target_cube`). The scorer and the uncertainty analysis both normalise here."""
+    n_y, n_r, n_i = X.shape
+    nodes = framework.nodes.loc[cube.indicators]
+    kwargs: dict[str, Any] = dict(
+        direction=nodes["direction"].to_numpy(dtype=float),
+        lower=nodes["lower"].to_numpy(dtype=float),
+        upper=nodes["upper"].to_numpy(dtype=float),
+        range=(float(range[0]), float(range[1])),
+        names=cube.indicators,
+    )
+    if method == "target":
+        kwargs["target"] = target_cube(cube, framework, targets)
+    if scope != "all":
+        return normalise_array(X, method, axis=-2, **kwargs)
+    if "target" in kwargs:
+        kwargs["target"] = kwargs["target"].reshape(1, n_y * n_r, n_i)
+    flat = X.reshape(1, n_y * n_r, n_i)
+    return normalise_array(flat, method, axis=-2, **kwargs).reshape(n_y, n_r, n_i)
 
 
 def _warn_degenerate(N: np.ndarray, X: np.ndarray, cube: IndicatorCube, method: str) -> None:
@@ -413,60 +403,34 @@ def _assemble(cube, framework, S, C, R, raw, imputed, treated, bands) -> pd.Data
     return out
 
 
-def default_normalisation(framework: Framework) -> str:
-    """SPEC section 2: ``goalposts`` where every indicator has lower and upper, else ``minmax``."""
-    nodes = framework.nodes.loc[framework.indicators]
-    return (
-        "goalposts" if nodes["lower"].notna().all() and nodes["upper"].notna().all() else "minmax"
-    )
-
-
-def _resolve_framework(dataset, framework: Framework | str | Path | None) -> Framework:
-    return resolve_framework(framework, dataset)
-
-
-def resolve_options(dataset, framework: Framework, **options: Any) -> dict[str, Any]:
-    """The options :func:`score_dataset` passes to :func:`score`: the dataset's
-    ``[methods]`` overridden by ``options`` (``None`` = not given), with SPEC defaults."""
-    methods = dict(dataset.meta.get("methods", {})) if dataset is not None else {}
-    merged: dict[str, Any] = {k: methods[k] for k in OPTION_KEYS if k in methods}
-    merged.update({k: v for k, v in options.items() if v is not None})
-    if "normalise" not in merged:
-        merged["normalise"] = default_normalisation(framework)
-    if "range" in merged:
-        merged["range"] = tuple(float(v) for v in merged["range"])
-    return merged
-
-
 def score_dataset(
-    dataset, framework: Framework | str | Path | None = None, **options: Any
+    dataset, settings: Settings | None = None, *, framework: Framework | str | Path | None = None
 ) -> pd.DataFrame:
     """Score a loaded :class:`~smartcity_eval.io.dataset.Dataset`.
 
-    ``framework`` is None (the dataset's primary tree), a Framework, the name of one of
-    ``dataset.frameworks``, or a framework name/path for :func:`load_framework`. Defaults
-    come from ``dataset.meta["methods"]`` (normalise, range, aggregate, scope,
-    min_coverage, impute, outliers); ``options`` (any keyword of :func:`score`) override
-    them, ``None`` meaning "not given". Without a normalisation anywhere: ``goalposts``
-    when every indicator has lower and upper bounds, else ``minmax`` (SPEC section 2).
-    Targets default to the dataset's targets table; bands to the dataset's bands for the
-    primary tree and the tree's own bands otherwise.
+    ``settings`` defaults to the dataset's own (its dataset.toml ``[methods]`` over the
+    library defaults, :func:`smartcity_eval.settings.dataset_settings`). ``framework`` is
+    None (``settings.framework``, else the dataset's primary tree), a Framework, the name of
+    one of ``dataset.frameworks``, or a framework name/path
+    (:func:`smartcity_eval.io.frameworks.resolve_framework`). The normalisation, when the
+    settings leave it open, is the framework's default (:meth:`Settings.normalise_for`).
+    Targets are the dataset's targets table; bands the dataset's bands for the primary tree
+    and the tree's own bands otherwise.
     """
-    fw = _resolve_framework(dataset, framework)
-    opts = resolve_options(dataset, fw, **options)
-    opts.setdefault("targets", dataset.targets)
-    if "bands" not in opts:
-        opts["bands"] = dataset.bands if fw is dataset.framework else fw.bands
-    return score(dataset.observations, fw, **opts)
-
-
-#: Public names of helpers other modules use (uncertainty, sensitivity, gaps).
-target_cube = _target_cube
+    settings = dataset_settings(dataset, settings)
+    fw = resolve_framework(framework if framework is not None else settings.framework, dataset)
+    return score(
+        dataset.observations,
+        fw,
+        **settings.score_options(fw),
+        targets=dataset.targets,
+        bands=dataset.bands if fw is dataset.framework else fw.bands,
+    )
 
 
 def effective_weights(framework: Framework) -> pd.DataFrame:
     """Each node's effective weight: the product, up the tree, of weight / sum of sibling
-    weights (SPEC section 3; COINr ``get_eff_weights``). Indicators' weights sum to 1.
+    weights (COINr ``get_eff_weights``). Indicators' weights sum to 1.
 
     Columns: code, level, effective_weight (file order).
     """
@@ -483,7 +447,8 @@ def effective_weights(framework: Framework) -> pd.DataFrame:
 def contributions(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     """What each child adds to its parent's score.
 
-    For every region, year and non-root node with a score: ``weight`` = its local weight
+    For every region, year and non-root node with a score whose parent has a score too (a
+    parent missing for low coverage lists no children): ``weight`` = its local weight
     renormalised over the siblings present (scored) in that region-year, and
     ``contribution = weight x score``. For arithmetic means the contributions of a
     parent's children sum to the parent's score; for geometric and harmonic means they do
@@ -494,8 +459,13 @@ def contributions(scores: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     parent = framework.nodes["parent"]
     w = framework.nodes["weight"].astype(float)
     s = scores.loc[:, ["region", "year", "code", "score"]]
+    scored = s.loc[s["score"].notna(), ["region", "year", "code"]]
     s = s[s["code"].isin(parent.index[parent != ""]) & s["score"].notna()].copy()
     s["parent"] = parent.reindex(s["code"]).to_numpy()
+    # only children of a parent that has a score (a parent below min_coverage adds nothing)
+    s = s.merge(
+        scored.rename(columns={"code": "parent"}), on=["region", "year", "parent"], how="inner"
+    )
     s["_w"] = w.reindex(s["code"]).to_numpy()
     total = s.groupby(["region", "year", "parent"], sort=False)["_w"].transform("sum")
     s["weight"] = s["_w"] / total

@@ -2,7 +2,7 @@
 
 Every method works per indicator over the *units* of one scope (the regions of one year, or
 all region-years pooled, ``scope="all"``), ignoring missing values, and follows the
-conventions of the JRC's COINr (SPEC section 3), the reference implementation of the
+conventions of the JRC's COINr, the reference implementation of the
 OECD/JRC *Handbook on Constructing Composite Indicators* (2008, step 5):
 
 =============  =============================================================================
@@ -11,9 +11,14 @@ method         formula (``x`` = raw value x direction, ``lo, hi`` = the output `
 ``none``       ``x`` (the raw value times its direction; COINr ``Normalise.numeric`` with
                ``f_n = "none"``). Kominfo and SPBE aggregate raw 1-5 levels this way.
 ``minmax``     ``(x - min) / (max - min) * (hi - lo) + lo`` (COINr ``n_minmax``, R/normalise.R).
-               An indicator with ``max == min`` in a scope gives NaN, as in COINr.
+               An indicator with ``max == min`` in a scope (to :data:`CONSTANT_TOLERANCE`)
+               gives NaN, as in COINr.
 ``zscore``     ``(x - mean) / sd`` with the sample sd (n - 1) (COINr ``n_zscore``, ``m_sd =
-               c(0, 1)``). One value in a scope gives NaN.
+               c(0, 1)``). An indicator that does not vary in a scope (sd = 0, or a single
+               value) gives NaN, as COINr (whose sd of 0 gives NaN): the spread must exceed
+               :data:`CONSTANT_TOLERANCE` times the values' magnitude, so that equal values
+               whose mean carries rounding noise (sd ~ 1e-17) do not become +-sqrt((n-1)/n).
+               :func:`smartcity_eval.scoring.engine.score` warns about such indicators.
 ``goalposts``  ``(x - L) / (U - L)`` clipped to [0, 1], then ``* (hi - lo) + lo``, with the
                framework's ``lower``/``upper`` as L and U; for direction -1 ``(U - x_raw) /
                (U - L)`` (COINr ``n_goalposts`` with ``trunc2posts = TRUE``, which flips the
@@ -24,7 +29,8 @@ method         formula (``x`` = raw value x direction, ``lo, hi`` = the output `
                ours; we keep the documented 0..a convention (tests/test_coinr_crosscheck.py).
 ``rank``       percentile rank ``(r - 1) / (n - 1) * (hi - lo) + lo`` where ``r`` is the rank
                from the lowest value with ties sharing the lowest rank ("min", R's
-               ``rank(ties.method = "min")``) and ``n`` the number of non-missing values:
+               ``rank(ties.method = "min")``; ties to 9 decimals, see
+               :mod:`smartcity_eval.scoring.ranks`) and ``n`` the number of non-missing values:
                exactly COINr ``n_prank``. The worst unit gets ``lo``, the best ``hi``;
                n = 1 gives NaN (0/0) as in COINr.
 ``target``     the percentage of the target reached, capped at 100 % of the range:
@@ -49,8 +55,9 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.scoring.ranks import rank_min
 
-__all__ = ["METHODS", "normalise_array", "normalise", "percentile_rank"]
+__all__ = ["METHODS", "normalise_array", "normalise", "percentile_rank", "CONSTANT_TOLERANCE"]
 
 METHODS = ("none", "minmax", "zscore", "goalposts", "rank", "target")
 
@@ -66,39 +73,33 @@ def _as_vector(values, n: int, default: float, name: str) -> np.ndarray:
     return arr
 
 
-def _min_ranks(moved: np.ndarray) -> np.ndarray:
-    """Ranks along the last axis, 1 = the lowest value, ties sharing the lowest rank
-    (``ties.method = "min"``). NaN sort last; their ranks are meaningless (callers mask them)."""
-    m = moved.shape[-1]
-    order = np.argsort(moved, axis=-1, kind="stable")  # NaN sort last
-    srt = np.take_along_axis(moved, order, axis=-1)
-    # position of the start of each run of equal values: rank_min = start + 1
-    pos = np.broadcast_to(np.arange(m, dtype=float), srt.shape)
-    new_run = np.ones(srt.shape, dtype=bool)
-    new_run[..., 1:] = srt[..., 1:] != srt[..., :-1]
-    start = np.maximum.accumulate(np.where(new_run, pos, 0.0), axis=-1)
-    ranks = np.empty_like(srt)
-    np.put_along_axis(ranks, order, start + 1.0, axis=-1)
-    return ranks
-
-
 def percentile_rank(X: np.ndarray, axis: int = -2) -> np.ndarray:
     """COINr ``n_prank`` along ``axis``: ``(rank_min - 1) / (n - 1)``, NaN kept.
 
     ``rank_min`` is 1 for the lowest value, ties share the lowest rank (R ``rank(x,
-    ties.method = "min", na.last = "keep")``); ``n`` is the number of non-missing values.
-    Result in [0, 1]; NaN where the value is missing or ``n < 2``.
+    ties.method = "min", na.last = "keep")``; values equal to
+    :data:`~smartcity_eval.vocab.TIE_DECIMALS` decimals tie, see
+    :func:`smartcity_eval.scoring.ranks.rank_min`); ``n`` is the number of non-missing
+    values. Result in [0, 1]; NaN where the value is missing or ``n < 2``.
     """
     X = np.asarray(X, dtype=float)
-    moved = np.moveaxis(X, axis, -1)
-    nan = np.isnan(moved)
-    ranks = _min_ranks(moved)
-    n = (~nan).sum(axis=-1, keepdims=True).astype(float)
+    ranks = rank_min(X, axis=axis, descending=False)
+    n = (~np.isnan(X)).sum(axis=axis, keepdims=True).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (ranks - 1.0) / (n - 1.0)
-    out[nan] = np.nan
-    out = np.where(n < 2, np.nan, out)
-    return np.moveaxis(out, -1, axis)
+    return np.where(n < 2, np.nan, out)
+
+
+#: Relative spread below which an indicator counts as not varying within its scope.
+CONSTANT_TOLERANCE = 1e-12
+
+
+def _varies(mn: np.ndarray, mx: np.ndarray) -> np.ndarray:
+    """Whether an indicator varies within its scope: ``max - min`` above
+    :data:`CONSTANT_TOLERANCE` times the larger magnitude (False for 0 or 1 value)."""
+    scale = np.fmax(np.abs(mn), np.abs(mx))
+    with np.errstate(invalid="ignore"):
+        return (mx - mn) > CONSTANT_TOLERANCE * np.where(scale > 0, scale, 1.0)
 
 
 def normalise_array(
@@ -109,7 +110,7 @@ def normalise_array(
     lower: Sequence[float] | np.ndarray | None = None,
     upper: Sequence[float] | np.ndarray | None = None,
     target: np.ndarray | float | None = None,
-    range: tuple[float, float] = (0.0, 100.0),  # noqa: A002 - the SPEC's option name
+    range: tuple[float, float] = (0.0, 100.0),  # noqa: A002 - the option's name (Settings.range)
     axis: int = -2,
     names: Sequence[str] | None = None,
 ) -> np.ndarray:
@@ -160,15 +161,19 @@ def normalise_array(
             mn = np.fmin.reduce(xd, axis=axis, keepdims=True)
             mx = np.fmax.reduce(xd, axis=axis, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (xd - mn) / (mx - mn) * (hi - lo) + lo
+            return np.where(_varies(mn, mx), (xd - mn) / (mx - mn) * (hi - lo) + lo, np.nan)
     if method == "zscore":
         xd = X * d
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             mean = np.nanmean(xd, axis=axis, keepdims=True)
             sd = np.nanstd(xd, axis=axis, ddof=1, keepdims=True)
+            varies = _varies(
+                np.fmin.reduce(xd, axis=axis, keepdims=True),
+                np.fmax.reduce(xd, axis=axis, keepdims=True),
+            )
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (xd - mean) / sd
+            return np.where(varies, (xd - mean) / sd, np.nan)
     if method == "goalposts":
         L = _as_vector(lower, n, np.nan, "lower")
         U = _as_vector(upper, n, np.nan, "upper")

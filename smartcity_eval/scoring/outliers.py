@@ -39,6 +39,8 @@ __all__ = [
     "log_ct",
     "treat_vector",
     "treat_cube",
+    "check_log_treatment",
+    "RAW_UNIT_METHODS",
     "Treatment",
     "SKEW_THRESH",
     "KURT_THRESH",
@@ -244,3 +246,42 @@ def treat_cube(
                     mask[y, :, i] = mrow
                 details.append((y, i, info))
     return out, mask, details
+
+
+#: Normalisations that read raw units (goalposts, targets, or the raw value itself), which
+#: a log-transformed indicator no longer has.
+RAW_UNIT_METHODS = ("none", "goalposts", "target")
+
+
+def check_log_treatment(
+    details: list[tuple[int | None, int, Treatment]],
+    normalise: str,
+    indicators: list[str],
+    years: list[int],
+) -> None:
+    """Refuse a normalisation in raw units after a log transform.
+
+    COINr's ``log_CT`` turns an indicator into ``log(x - min + 0.01 (max - min))``; its
+    goalposts (``lower``/``upper``), targets and raw levels are still in the raw units, so
+    ``goalposts``, ``target`` or ``none`` would mix the two scales. Rather than transform
+    the bounds (which would depend on each scope's min and max), the combination is refused:
+    raises :class:`~smartcity_eval.settings.ParameterError` naming the first indicator and
+    year (or "all years") that was log-transformed, and the fix (a normalisation relative
+    to the other units, ``minmax``, ``zscore`` or ``rank``, or outliers off).
+    """
+    if normalise not in RAW_UNIT_METHODS:
+        return
+    logged = [(y, i) for y, i, info in details if info.status == "log"]
+    if not logged:
+        return
+    from smartcity_eval.settings import ParameterError
+
+    y, i = logged[0]
+    when = "all years pooled" if y is None else f"year {years[y]}"
+    more = f" and {len(logged) - 1} more" if len(logged) > 1 else ""
+    raise ParameterError(
+        "normalise",
+        normalise,
+        f"minmax, zscore or rank, or outliers=false: outlier treatment log-transformed "
+        f"'{indicators[i]}' ({when}){more}, whose {normalise} normalisation reads raw units",
+    )

@@ -1,0 +1,113 @@
+"""Each region against its peers: rank, best, median and the next region up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from smartcity_eval.analysis._frames import COLUMNS, depth, empty, nodes_of, sort_nodes
+from smartcity_eval.io.frameworks import Framework
+from smartcity_eval.scoring.ranks import rank_min, tie_round
+
+__all__ = ["peer_comparison"]
+
+
+def _peer_sets(
+    regions: Sequence[str], peers: Sequence[str] | Mapping[str, str] | None
+) -> dict[str, list[str]]:
+    if peers is None:
+        return {r: list(regions) for r in regions}
+    if isinstance(peers, Mapping):
+        groups: dict[str, list[str]] = {}
+        for r in regions:
+            if r in peers:
+                groups.setdefault(str(peers[r]), []).append(r)
+        return {r: groups[str(peers[r])] if r in peers else [r] for r in regions}
+    chosen = [str(p) for p in peers]
+    return {r: sorted(set(chosen) & set(regions) | {r}) for r in regions}
+
+
+def _against_peers(wide: pd.DataFrame, cols: list[str], region: str) -> pd.DataFrame:
+    """One region's rank, best, median and next region up among the regions ``cols``
+    (itself included), for every (year, code) row of ``wide``. Scores tie when equal after
+    :func:`smartcity_eval.scoring.ranks.tie_round`; ranks are
+    :func:`smartcity_eval.scoring.ranks.rank_min` (1 = best, ties share the lowest)."""
+    m = wide[cols].to_numpy(dtype=float)
+    v = wide[region].to_numpy(dtype=float)
+    own = cols.index(region)
+    names = np.array(cols, dtype=object)
+    mr, vr = tie_round(m), tie_round(v)
+    with np.errstate(invalid="ignore"):
+        higher = mr > vr[:, None]
+    present = ~np.isnan(m)
+    has_v = ~np.isnan(v)
+    n = present.sum(axis=1)
+    filled = np.where(present, m, -np.inf)
+    best = np.where(n > 0, filled.max(axis=1), np.nan)
+    best_idx = np.where(has_v & (vr == tie_round(best)), own, filled.argmax(axis=1))
+    med = np.array(
+        [np.median(row[~np.isnan(row)]) if k else np.nan for row, k in zip(m, n, strict=True)]
+    )
+    nxt = np.where(higher, m, np.inf).min(axis=1)
+    nxt = np.where(np.isinf(nxt), np.nan, nxt)
+    nxt_idx = np.where(higher & (mr == tie_round(nxt)[:, None]), 1, 0).argmax(axis=1)
+    part = wide.index.to_frame(index=False)
+    part["region"] = region
+    part["score"] = v
+    part["peer_rank"] = rank_min(m, axis=1)[:, own]
+    part["n_compared"] = n
+    part["best"] = best
+    part["best_region"] = np.where(n > 0, names[best_idx], "")
+    part["median"] = med
+    part["gap_to_best"] = np.where(has_v, best - v, np.nan)
+    part["gap_to_median"] = np.where(has_v, med - v, np.nan)
+    part["next_region"] = np.where(has_v & ~np.isnan(nxt), names[nxt_idx], "")
+    part["gap_to_next"] = np.where(has_v, nxt - v, np.nan)
+    return part
+
+
+def peer_comparison(
+    scores: pd.DataFrame,
+    framework: Framework,
+    *,
+    peers: Sequence[str] | Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Each region against its peers, for every node and year.
+
+    Parameters
+    ----------
+    peers : who a region is compared with. None (default): every region in ``scores``; a
+        list of regions: that set plus the region itself; a mapping region -> group label:
+        the regions of the same group (a region absent from the mapping has no peers).
+
+    Returns
+    -------
+    DataFrame with the columns of ``COLUMNS["peers"]``: ``peer_rank`` (1 = best; ties share
+    the lowest rank, "min", as the scores' ``rank``), ``n_compared`` (regions with a score in the
+    comparison, the region included), ``best`` and ``best_region`` (the region itself when it
+    shares the best score, else the first alphabetically), ``median`` of the compared scores, ``gap_to_best`` = best - score (>= 0),
+    ``gap_to_median`` = median - score (positive = below the median), ``next_region`` and
+    ``gap_to_next``: the region with the next higher score and the distance to it (empty /
+    NaN for rank 1). A region with no peers is rank 1 of 1 with zero gaps. Scores are
+    higher-is-better. A missing score gives NaN rank and gaps.
+    """
+    frame = nodes_of(scores, framework)
+    if frame.empty:
+        return empty("peers")
+    regions = sorted(frame["region"].unique())
+    sets = _peer_sets(regions, peers)
+    wide = frame.pivot_table(
+        index=["year", "code"], columns="region", values="score", aggfunc="first", dropna=False
+    ).reindex(columns=regions)
+    # pivot_table drops all-NaN rows; restore every (year, code) scored
+    wide = wide.reindex(pd.MultiIndex.from_frame(frame[["year", "code"]].drop_duplicates()))
+    parts = [_against_peers(wide, [c for c in regions if c in set(sets[r])], r) for r in regions]
+    out = pd.concat(parts, ignore_index=True)
+    out["peer_rank"] = out["peer_rank"].astype("Int64")
+    out["n_compared"] = out["n_compared"].astype("int64")
+    out["best_region"] = out["best_region"].astype(str)
+    out["next_region"] = out["next_region"].astype(str)
+    out["level"] = depth(framework, out["code"])
+    return sort_nodes(out, framework)[list(COLUMNS["peers"])]

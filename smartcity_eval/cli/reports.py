@@ -1,0 +1,84 @@
+"""``smartcity-eval reports``: make the annual report of every region and year (HTML, PDF).
+
+Execute the annual report notebook for every region and year and write
+OUT/<dataset>/<region>/<year>/report.ipynb and report.html (no code cells, figures
+embedded), plus OUT/<dataset>/index.html and manifest.json. Reports whose inputs, parameters
+and package version are unchanged are skipped (--force remakes them). The global option
+--lang id|en sets the language (default: the dataset's). Exit code 1 when a report failed
+(the others are still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from smartcity_eval.cli.common import (
+    EXIT_FOUND,
+    EXIT_OK,
+    UsageError,
+    load,
+    parse_list,
+    parse_years,
+)
+from smartcity_eval.cli.options import add_method_options, settings_from_args
+
+#: Output formats of ``--format``.
+FORMATS = ("html", "pdf")
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of the command (the parser adds the positional dataset)."""
+    p.add_argument("--years", help="years, e.g. 2022-2024 or 2021,2023 (default: all)")
+    p.add_argument("--regions", help="regions, comma-separated (default: all)")
+    p.add_argument("--jobs", type=int, help="reports made in parallel (default: CPUs)")
+    p.add_argument("--out", default="reports", help="output folder (default: reports)")
+    p.add_argument("--force", action="store_true", help="remake reports that are up to date")
+    p.add_argument(
+        "--format",
+        default="html",
+        help="html, pdf or html,pdf (PDF needs a headless Chromium; skipped with a message)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds a notebook cell may run (600)"
+    )
+    p.add_argument("--notebook", help="another report template (must have a 'parameters' cell)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_method_options(p)
+
+
+def _check(args: argparse.Namespace) -> list[str]:
+    formats = parse_list(args.format)
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"--format: '{args.format}' is not html, pdf or html,pdf")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    return formats
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make the reports; print the batch summary."""
+    from smartcity_eval.evaluation import Evaluation
+    from smartcity_eval.reports.runner import format_summary, run_reports
+
+    formats = _check(args)
+    ds = load(args)
+    ev = Evaluation(ds, settings_from_args(args, ds))
+    lang = args.lang or ds.lang
+    result = run_reports(
+        ev,
+        args.out,
+        years=parse_years(args.years) or None,
+        regions=parse_list(args.regions) or None,
+        jobs=args.jobs,
+        lang=lang,
+        formats=formats,
+        force=args.force,
+        notebook=args.notebook,
+        timeout=args.timeout,
+        progress=not args.no_progress,
+    )
+    print(format_summary(result, lang))
+    return EXIT_OK if result.ok else EXIT_FOUND

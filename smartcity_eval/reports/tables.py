@@ -1,0 +1,298 @@
+"""The tables of one annual report, each computed from the scores and gap analyses of a
+whole dataset for one region and year (pure functions on tidy pandas frames).
+
+:func:`smartcity_eval.reports.content.report_data` calls them in turn; the report sections
+(:mod:`smartcity_eval.reports.sections`) display what they return. Numbers are never rounded
+here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from smartcity_eval.messages import t
+
+__all__ = [
+    "score_unit",
+    "headline_cards",
+    "pillar_profile",
+    "element_matrix",
+    "indicator_coverage",
+    "missing_values",
+    "trajectory_series",
+    "named",
+    "label_of",
+    "rows_of",
+]
+
+
+def score_unit(framework: Any, options: Mapping[str, Any], lang: str) -> tuple[str, float, float]:
+    """The unit of the scores and the scale's bounds: ``(unit text, low, high)``.
+
+    Without normalisation (``normalise = none``, as the Kominfo and SPBE indices) scores
+    keep the indicators' unit (e.g. "level 1-5") and bounds; after ``minmax``,
+    ``goalposts``, ``rank`` or ``target`` they lie in ``range`` (default 0-100); z-scores
+    are in standard deviations (bounds NaN: taken from the data).
+    """
+    method = str(options.get("normalise", "none"))
+    if method == "none":
+        nodes = framework.nodes.loc[framework.indicators]
+        units = sorted({str(u) for u in nodes["unit"] if str(u)})
+        lo = float(np.nanmin(nodes["lower"])) if nodes["lower"].notna().any() else math.nan
+        hi = float(np.nanmax(nodes["upper"])) if nodes["upper"].notna().any() else math.nan
+        if units == ["level 1-5"] or (not units and (lo, hi) == (1.0, 5.0)):
+            return t("unit.levels", lang), 1.0, 5.0
+        return (units[0] if len(units) == 1 else ""), lo, hi
+    if method == "zscore":
+        return t("unit.zscore", lang), math.nan, math.nan
+    lo, hi = (float(v) for v in options.get("range", (0.0, 100.0)))
+    return t("unit.score", lang, lo=lo, hi=hi), lo, hi
+
+
+def _band_label(band: str, bands: pd.DataFrame, lang: str) -> str:
+    if not band or lang != "id" or bands is None or bands.empty or "label_id" not in bands:
+        return band
+    match = bands.loc[bands["label"] == band, "label_id"]
+    return str(match.iloc[0]) if len(match) and str(match.iloc[0]) else band
+
+
+def headline_cards(
+    scores: Mapping[str, pd.DataFrame],
+    frameworks: Mapping[str, Any],
+    region: str,
+    year: int,
+    lang: str,
+    bands: Mapping[str, pd.DataFrame] | None = None,
+) -> list[dict[str, Any]]:
+    """One card per tree with a score for ``region`` in ``year``: the index (root) score,
+    band, rank among the regions scored that year, and the change on the latest earlier
+    year with a score ("tingkat improvement": this year's index minus last year's).
+
+    Returns dicts with ``framework, code, label, score, band, rank, n, previous_year,
+    previous_score, change`` (NaN / None where unknown). The primary tree comes first.
+    """
+    cards = []
+    for name, fw in frameworks.items():
+        table = scores[name]
+        root = fw.root
+        rows = table[(table["code"] == root) & table["score"].notna()]
+        this = rows[(rows["region"] == region) & (rows["year"] == year)]
+        if this.empty and cards:
+            continue
+        score = float(this["score"].iloc[0]) if len(this) else math.nan
+        band = str(this["band"].iloc[0]) if len(this) and "band" in this else ""
+        rank = this["rank"].iloc[0] if len(this) else pd.NA
+        same_year = rows[rows["year"] == year]
+        earlier = rows[(rows["region"] == region) & (rows["year"] < year)].sort_values("year")
+        prev_year = int(earlier["year"].iloc[-1]) if len(earlier) else None
+        prev_score = float(earlier["score"].iloc[-1]) if len(earlier) else math.nan
+        cards.append(
+            {
+                "framework": name,
+                "code": root,
+                "label": fw.label(root, lang),
+                "score": score,
+                "band": _band_label(band, (bands or {}).get(name, fw.bands), lang),
+                "band_en": band,
+                "has_bands": bool(len((bands or {}).get(name, fw.bands))),
+                "rank": None if pd.isna(rank) else int(rank),
+                "n": int(same_year["region"].nunique()),
+                "previous_year": prev_year,
+                "previous_score": prev_score,
+                "change": score - prev_score if prev_year is not None else math.nan,
+            }
+        )
+    return cards
+
+
+def pillar_profile(
+    scores: pd.DataFrame, framework: Any, targets: pd.DataFrame, region: str, year: int, lang: str
+) -> pd.DataFrame:
+    """The root's children (the pillars): ``code, label, score, peer_median, target``.
+
+    ``peer_median`` is the median over every region scored that year (the region included);
+    ``target`` the masterplan target for that year from the gap analysis (NaN when none).
+    """
+    pillars = framework.children(framework.root)
+    year_rows = scores[(scores["year"] == year) & scores["code"].isin(pillars)]
+    median = year_rows.groupby("code")["score"].median()
+    own = year_rows[year_rows["region"] == region].set_index("code")["score"]
+    tg = (
+        targets[(targets["region"] == region) & (targets["year"] == year)]
+        .set_index("code")["target"]
+        .astype(float)
+        if len(targets)
+        else pd.Series(dtype=float)
+    )
+    return pd.DataFrame(
+        {
+            "code": pillars,
+            "label": [framework.label(c, lang) for c in pillars],
+            "score": [float(own.get(c, math.nan)) for c in pillars],
+            "peer_median": [float(median.get(c, math.nan)) for c in pillars],
+            "target": [float(tg.get(c, math.nan)) for c in pillars],
+        }
+    )
+
+
+def element_matrix(
+    scores: pd.DataFrame, framework: Any, region: str, last_year: int, lang: str
+) -> pd.DataFrame:
+    """Scores of the elements (the root's grandchildren; its children when the tree is
+    shallower) of ``region`` in every year up to ``last_year``: rows labelled
+    ``"<pillar code> · <element name>"`` in framework order, columns years."""
+    depth = 2 if framework.max_depth >= 3 else 1
+    codes = [str(c) for c in framework.nodes.index if framework.depth(str(c)) == depth]
+    codes = [c for c in codes if not framework.nodes.at[c, "is_leaf"]] or codes
+    rows = scores[
+        (scores["region"] == region) & (scores["year"] <= last_year) & scores["code"].isin(codes)
+    ]
+    wide = rows.pivot_table(index="code", columns="year", values="score", aggfunc="first")
+    wide = wide.reindex(codes)
+    wide = wide.reindex(columns=sorted(c for c in wide.columns))
+    wide.index = [f"{c} · {framework.label(c, lang)}" for c in codes]
+    wide.columns = [int(c) for c in wide.columns]
+    return wide
+
+
+def indicator_coverage(
+    scores: pd.DataFrame, framework: Any, region: str, year: int, lang: str
+) -> pd.DataFrame:
+    """Data coverage of each pillar and the index for one region and year.
+
+    Columns ``code, label, n_indicators, n_present, n_missing, n_imputed, coverage`` where
+    ``coverage`` = the effective-weight share (0-1) of the pillar's indicators that have a
+    value (imputed values count as present), the share an aggregate is computed from.
+    """
+    rows = scores[
+        (scores["region"] == region)
+        & (scores["year"] == year)
+        & scores["code"].isin(framework.indicators)
+    ].set_index("code")
+    weights = framework.effective_weights
+    parent = {str(k): str(v) for k, v in framework.parent_map().items()}
+
+    def under(code: str) -> list[str]:  # the indicators below ``code`` (file order)
+        out = []
+        for leaf in framework.indicators:
+            node = leaf
+            while node and node != code:
+                node = parent.get(node, "")
+            if node == code:
+                out.append(leaf)
+        return out
+
+    out = []
+    for code in [framework.root, *framework.children(framework.root)]:
+        leaves = under(code)
+        present = [c for c in leaves if c in rows.index and pd.notna(rows.at[c, "score"])]
+        imputed = [c for c in leaves if c in rows.index and bool(rows.at[c, "imputed"])]
+        w_all = float(weights.reindex(leaves).sum())
+        w_present = float(weights.reindex(present).sum())
+        out.append(
+            {
+                "code": code,
+                "label": framework.label(code, lang),
+                "n_indicators": len(leaves),
+                "n_present": len(present),
+                "n_missing": len(leaves) - len(present),
+                "n_imputed": len(imputed),
+                "coverage": w_present / w_all if w_all > 0 else math.nan,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def missing_values(
+    scores: pd.DataFrame,
+    observations: pd.DataFrame,
+    framework: Any,
+    region: str,
+    year: int,
+    lang: str,
+) -> pd.DataFrame:
+    """Every indicator of the tree that is missing or imputed for one region and year.
+
+    Columns ``code, label, pillar, status`` (``missing`` / ``imputed``), ``value`` (the
+    imputed value; NaN when missing) and ``note`` (the observation's note, or "no row in
+    observations" when the indicator has no row at all).
+    """
+    rows = scores[
+        (scores["region"] == region)
+        & (scores["year"] == year)
+        & scores["code"].isin(framework.indicators)
+    ].set_index("code")
+    obs = observations[(observations["region"] == region) & (observations["year"] == year)]
+    notes = dict(
+        zip(obs["indicator"], obs.get("note", pd.Series("", index=obs.index)), strict=True)
+    )
+    has_row = set(obs["indicator"])
+    out = []
+    for code in framework.indicators:
+        missing = code not in rows.index or pd.isna(rows.at[code, "score"])
+        imputed = code in rows.index and bool(rows.at[code, "imputed"])
+        if not (missing or imputed):
+            continue
+        ancestors = framework.ancestors(code)
+        pillar = ancestors[-2] if len(ancestors) >= 2 else (ancestors[0] if ancestors else code)
+        note = str(notes.get(code, "") or "")
+        if code not in has_row:
+            note = note or t("note.no_row", lang)
+        out.append(
+            {
+                "code": code,
+                "label": framework.label(code, lang),
+                "pillar": framework.label(pillar, lang),
+                "status": "imputed" if imputed and not missing else "missing",
+                "value": float(rows.at[code, "raw"]) if imputed and not missing else math.nan,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(out, columns=["code", "label", "pillar", "status", "value", "note"])
+
+
+def trajectory_series(
+    scores: pd.DataFrame, framework: Any, region: str, codes: list[str], last_year: int
+) -> pd.DataFrame:
+    """The actual value of each node in ``codes`` for ``region`` over the years up to
+    ``last_year``: ``code, year, value`` (an indicator's raw value, an aggregate's score,
+    as the gap analysis compares with targets)."""
+    rows = scores[
+        (scores["region"] == region) & scores["code"].isin(codes) & (scores["year"] <= last_year)
+    ].copy()
+    leaf = rows["code"].isin(framework.indicators)
+    raw = rows["raw"] if "raw" in rows else pd.Series(np.nan, index=rows.index)
+    rows["value"] = np.where(leaf & raw.notna(), raw, rows["score"])
+    return rows.loc[rows["value"].notna(), ["code", "year", "value"]].reset_index(drop=True)
+
+
+def named(frame: pd.DataFrame, framework: Any, lang: str, column: str = "code") -> pd.DataFrame:
+    out = frame.copy()
+    out.insert(
+        out.columns.get_loc(column) + 1,
+        "label",
+        [
+            framework.label(str(c), lang) if str(c) in framework.nodes.index else str(c)
+            for c in out[column]
+        ],
+    )
+    return out
+
+
+def label_of(framework: Any, code: Any, lang: str) -> str:
+    if code is None or (isinstance(code, float) and math.isnan(code)) or str(code) == "":
+        return ""
+    code = str(code)
+    return framework.label(code, lang) if code in framework.nodes.index else code
+
+
+def rows_of(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
+    if table is None or table.empty or "region" not in table:
+        return pd.DataFrame(columns=table.columns if table is not None else [])
+    keep = (table["region"] == region) & (table["year"] == year)
+    return table.loc[keep].reset_index(drop=True)

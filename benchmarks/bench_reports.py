@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_reports.py            # N = 20 reports (about 8 minutes)
     .venv/bin/python benchmarks/bench_reports.py --n 4      # a smoke run
+    .venv/bin/python benchmarks/bench_reports.py --phases --n 4   # per-phase split only
 
 Both sides produce the same N annual reports of the embedded dataset (``data/kutai_timur``,
 regions in alphabetical order, years 2023 and 2024, so N = 20 is ten regions x two years):
@@ -144,14 +145,108 @@ def run_product(
     return elapsed, pages
 
 
+def _seconds(cell: dict) -> float:
+    """Execution time of a cell from the timestamps nbclient records."""
+    from datetime import datetime
+
+    run = cell.get("metadata", {}).get("execution", {})
+    start, end = run.get("iopub.execute_input"), run.get("shell.execute_reply")
+    if not start or not end:
+        return 0.0
+    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
+    return (parse(end) - parse(start)).total_seconds()
+
+
+def _figures(cell: dict) -> int:
+    """Figures a cell shows: images, or SVG/PNG embedded in its HTML output."""
+    count = 0
+    for o in cell.get("outputs", []):
+        for mime, data in o.get("data", {}).items():
+            text = data if isinstance(data, str) else "".join(data)
+            count += mime.startswith("image/") + text.count("<svg") + text.count("data:image/")
+    return count
+
+
+class _TimedClient:
+    """``nbclient.NotebookClient`` with per-cell timing on (the runner turns it off so that
+    notebooks are byte-stable); used only by the phase split."""
+
+    def __new__(cls, *args, **kwargs):
+
+        kwargs["record_timing"] = True
+        return _TimedClient.original(*args, **kwargs)
+
+
+def run_phases(pairs: list[tuple[str, int]], lang: str) -> None:
+    """The per-phase split of the product, in this process with one warm kernel: kernel
+    start (once per worker), the batch data (load, score and analyse once per batch), then
+    per report the notebook cells that draw figures, the other cells (tables and text from
+    the library), and the HTML rendering. Wall seconds; on a loaded machine, upper bounds
+    of the CPU seconds (the kernel is single-threaded)."""
+    import smartcity_eval as se
+    from smartcity_eval.reports.content import write_cache
+    from smartcity_eval.reports.render import notebook_to_html
+    from smartcity_eval.reports.runner import plan_reports
+    from smartcity_eval.reports.worker import KernelWorker, execute_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        ev = se.evaluate(str(DATASET))
+        cache = Path(tmp) / "batch-bench.pkl"
+        write_cache(ev, cache)
+        t_data = time.perf_counter() - t0
+        years = sorted({y for _, y in pairs})
+        regions = sorted({r for r, _ in pairs})
+        jobs, _ = plan_reports(ev, tmp, years=years, regions=regions, lang=lang, cache=str(cache))
+        jobs = [j for j in jobs if (j.region, j.year) in set(pairs)]
+        import nbclient
+
+        _TimedClient.original = nbclient.NotebookClient
+        nbclient.NotebookClient = _TimedClient
+        t0 = time.perf_counter()
+        worker = KernelWorker(cwd=str(ROOT)).start()
+        t_kernel = time.perf_counter() - t0
+        rows = []
+        try:
+            for job in jobs:
+                t0 = time.perf_counter()
+                nb, status, error, _ = execute_report(worker, job)
+                t_exec = time.perf_counter() - t0
+                if status != "ok":
+                    raise SystemExit(f"report failed: {error}")
+                figures = sum(_seconds(c) for c in nb.cells if _figures(c))
+                cells = sum(_seconds(c) for c in nb.cells)
+                n_fig = sum(_figures(c) for c in nb.cells)
+                t0 = time.perf_counter()
+                notebook_to_html(nb, job.title, "a4")
+                t_html = time.perf_counter() - t0
+                rows.append((t_exec, cells - figures, figures, n_fig, t_html))
+        finally:
+            worker.shutdown()
+            nbclient.NotebookClient = _TimedClient.original
+    print(f"load average {os.getloadavg()[0]:.2f}; {len(rows)} reports, one warm kernel")
+    print(f"  kernel start and warm-up (once per worker):  {t_kernel:6.2f} s")
+    print(f"  batch data: load, score, analyse (once):     {t_data:6.2f} s")
+    med = [float(sorted(col)[len(col) // 2]) for col in zip(*rows, strict=True)]
+    print(f"  per report (median): execute {med[0]:.2f} s = cells without figures {med[1]:.2f} s")
+    print(
+        f"    + cells with figures {med[2]:.2f} s ({med[3]:.0f} figures) + overhead; HTML {med[4]:.2f} s"
+    )
+    print(f"  per report in all: {med[0] + med[4]:.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20, help="number of reports (default 20)")
     parser.add_argument("--lang", default="id", choices=["id", "en"])
     parser.add_argument("--jobs", type=int, default=None, help="reports --jobs (default: CPUs)")
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    parser.add_argument("--phases", action="store_true", help="only the per-phase split")
     args = parser.parse_args(argv)
     pairs = plan(args.n)
+    if args.phases:
+        run_phases(pairs, args.lang)
+        return 0
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-reports-"))
     try:
         print(f"{len(pairs)} reports of {DATASET.name}, years {YEARS}, lang {args.lang}")

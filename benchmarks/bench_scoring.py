@@ -13,8 +13,10 @@ means. 771,000 observations.
     (the same formulas, a loop over the aggregate nodes). Wall time: best of N runs; peak
     memory: tracemalloc (numpy allocations are traced).
 (b) The ``smartcity-eval score`` command from CSV files in a temporary folder, against a
-    plain pandas script that reads the same files and computes the same scores, each in its
-    own subprocess; peak RSS of each child from ``os.wait4``.
+    plain pandas script that reads the same files and computes the same scores (read the
+    CSV, pivot, minmax, weighted means, rank, write the CSV), each in its own subprocess,
+    alternating; the ratio is the median of the per-pair ratios; peak RSS of each child from
+    a small launcher (``getrusage(RUSAGE_CHILDREN)``).
 Both check that the outputs agree (scores within 1e-9, equal ranks and coverage).
 """
 
@@ -209,14 +211,63 @@ def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> str:
     return f"outputs agree: {len(m):,} rows, max |score difference| {diff:.1e}, ranks and coverage equal"
 
 
+def in_process(obs: pd.DataFrame, fw, args: argparse.Namespace) -> None:
+    """Part (a): the numeric core and score() against the numpy reference, in memory."""
+    opts = dict(normalise="minmax", scope="all", aggregate="arithmetic")
+    cube = indicator_cube(obs, fw)
+    X = cube.values
+    d = fw.nodes.loc[fw.indicators, "direction"].to_numpy(dtype=float)
+    agg_plan = plan(fw, "arithmetic")
+    n_y, n_r, n_i = X.shape
+
+    def core() -> np.ndarray:
+        N = normalise_array(X.reshape(1, -1, n_i), "minmax", direction=d).reshape(X.shape)
+        return aggregate_array(N, fw, aggregation_plan=agg_plan)
+
+    def ref() -> np.ndarray:
+        return reference_core(X, fw.nodes, fw.indicators)
+
+    t_core, S = best_of(core, 4 * args.repeat)
+    t_ref, R = best_of(ref, 4 * args.repeat)
+    assert np.allclose(S, R, equal_nan=True, atol=1e-9)
+    t_cube, _ = best_of(lambda: indicator_cube(obs, fw), args.repeat)
+    t_score, table = best_of(lambda: score(obs, fw, **opts), args.repeat)
+    m_score = peak_memory(lambda: score(obs, fw, **opts))
+    m_core = peak_memory(core)
+    m_ref = peak_memory(ref)
+    print(
+        f"\n(a) in process, tidy data in memory (best of {4 * args.repeat} runs for the "
+        f"cores, {args.repeat} for score())"
+    )
+    print(
+        f"  core normalise_array + aggregate_array: {t_core * 1e3:8.1f} ms  peak {m_core:6.1f} MiB"
+    )
+    print(f"  numpy reference core:                   {t_ref * 1e3:8.1f} ms  peak {m_ref:6.1f} MiB")
+    print(f"  ratio core / reference:                 {t_core / t_ref:8.2f}")
+    print(f"  tidy -> cube (indicator_cube):          {t_cube * 1e3:8.1f} ms")
+    print(
+        f"  whole score() tidy in -> tidy out:      {t_score * 1e3:8.1f} ms  peak {m_score:6.1f} MiB "
+        f"({len(table):,} rows with rank, band, coverage, raw, flags)"
+    )
+    scores_ok = np.allclose(
+        table["score"].to_numpy(),
+        np.swapaxes(R, 0, 1)[np.swapaxes(cube.present, 0, 1)].reshape(-1),
+        equal_nan=True,
+        atol=1e-9,
+    )
+    print(f"  score() agrees with the reference: {scores_ok}")
+    assert scores_ok
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--regions", type=int, default=514)
     ap.add_argument("--years", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--cli-repeat", type=int, default=3)
+    ap.add_argument("--cli-repeat", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="60 regions, 2 repeats")
     ap.add_argument("--skip-cli", action="store_true")
+    ap.add_argument("--cli-only", action="store_true", help="only part (b)")
     args = ap.parse_args()
     if args.quick:
         args.regions, args.repeat, args.cli_repeat = 60, 2, 1
@@ -241,54 +292,8 @@ def main() -> None:
             f"pandas {pd.__version__}, {os.cpu_count()} CPUs"
         )
 
-        # ----------------------------------------------------------------- (a) in process
-        opts = dict(normalise="minmax", scope="all", aggregate="arithmetic")
-        cube = indicator_cube(obs, fw)
-        X = cube.values
-        d = fw.nodes.loc[fw.indicators, "direction"].to_numpy(dtype=float)
-        agg_plan = plan(fw, "arithmetic")
-        n_y, n_r, n_i = X.shape
-
-        def core() -> np.ndarray:
-            N = normalise_array(X.reshape(1, -1, n_i), "minmax", direction=d).reshape(X.shape)
-            return aggregate_array(N, fw, aggregation_plan=agg_plan)
-
-        def ref() -> np.ndarray:
-            return reference_core(X, fw.nodes, fw.indicators)
-
-        t_core, S = best_of(core, 4 * args.repeat)
-        t_ref, R = best_of(ref, 4 * args.repeat)
-        assert np.allclose(S, R, equal_nan=True, atol=1e-9)
-        t_cube, _ = best_of(lambda: indicator_cube(obs, fw), args.repeat)
-        t_score, table = best_of(lambda: score(obs, fw, **opts), args.repeat)
-        m_score = peak_memory(lambda: score(obs, fw, **opts))
-        m_core = peak_memory(core)
-        m_ref = peak_memory(ref)
-        print(
-            f"\n(a) in process, tidy data in memory (best of {4 * args.repeat} runs for the "
-            f"cores, {args.repeat} for score())"
-        )
-        print(
-            f"  core normalise_array + aggregate_array: {t_core * 1e3:8.1f} ms  peak {m_core:6.1f} MiB"
-        )
-        print(
-            f"  numpy reference core:                   {t_ref * 1e3:8.1f} ms  peak {m_ref:6.1f} MiB"
-        )
-        print(f"  ratio core / reference:                 {t_core / t_ref:8.2f}")
-        print(f"  tidy -> cube (indicator_cube):          {t_cube * 1e3:8.1f} ms")
-        print(
-            f"  whole score() tidy in -> tidy out:      {t_score * 1e3:8.1f} ms  peak {m_score:6.1f} MiB "
-            f"({len(table):,} rows with rank, band, coverage, raw, flags)"
-        )
-        scores_ok = np.allclose(
-            table["score"].to_numpy(),
-            np.swapaxes(R, 0, 1)[np.swapaxes(cube.present, 0, 1)].reshape(-1),
-            equal_nan=True,
-            atol=1e-9,
-        )
-        print(f"  score() agrees with the reference: {scores_ok}")
-        assert scores_ok
-
+        if not args.cli_only:
+            in_process(obs, fw, args)
         if args.skip_cli:
             return
         # ----------------------------------------------------------------- (b) CSV -> CSV
@@ -299,18 +304,24 @@ def main() -> None:
         cli = [python, "-m", "smartcity_eval", "score", str(folder), "--out", str(ours_csv)]
         ref_cmd = [python, str(script), str(folder), str(ref_csv)]
         runs_cli, runs_pd = [], []
-        for _ in range(args.cli_repeat):  # interleaved, so both see the same machine load
-            runs_cli.append(run_child(cli))
-            runs_pd.append(run_child(ref_cmd))
-        t_cli, rss_cli = min(r[0] for r in runs_cli), max(r[1] for r in runs_cli)
-        t_pd, rss_pd = min(r[0] for r in runs_pd), max(r[1] for r in runs_pd)
+        for i in range(args.cli_repeat):  # alternating, so both see the same machine load
+            pair = [(runs_cli, cli), (runs_pd, ref_cmd)]
+            for runs, cmd in pair if i % 2 == 0 else pair[::-1]:
+                runs.append(run_child(cmd))
+        ratios = sorted(c[0] / r[0] for c, r in zip(runs_cli, runs_pd, strict=True))
+        t_cli = float(np.median([r[0] for r in runs_cli]))
+        t_pd = float(np.median([r[0] for r in runs_pd]))
+        rss_cli, rss_pd = max(r[1] for r in runs_cli), max(r[1] for r in runs_pd)
         print(
             f"\n(b) from CSV files (observations.csv {size:.1f} MiB), one subprocess each, "
-            f"best of {args.cli_repeat} interleaved runs"
+            f"{args.cli_repeat} alternating runs; load average {os.getloadavg()[0]:.2f}"
         )
-        print(f"  smartcity-eval score:   {t_cli:6.2f} s  peak RSS {rss_cli:7.1f} MiB")
-        print(f"  plain pandas script:    {t_pd:6.2f} s  peak RSS {rss_pd:7.1f} MiB")
-        print(f"  ratio:                  {t_cli / t_pd:6.2f}")
+        print(f"  smartcity-eval score:   {t_cli:6.2f} s median  peak RSS {rss_cli:7.1f} MiB")
+        print(f"  plain pandas script:    {t_pd:6.2f} s median  peak RSS {rss_pd:7.1f} MiB")
+        print(
+            f"  ratio (median of the {len(ratios)} pairs): {float(np.median(ratios)):5.2f} "
+            f"(pairs {', '.join(f'{r:.2f}' for r in ratios)}); memory ratio {rss_cli / rss_pd:.2f}"
+        )
         print("  " + compare(pd.read_csv(ours_csv), pd.read_csv(ref_csv)))
 
 

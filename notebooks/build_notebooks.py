@@ -55,16 +55,13 @@ def notebook(cells: list, title: str) -> nbformat.NotebookNode:
 ANNUAL_PARAMETERS = """
 # Parameters (papermill injects the values of a batch after this cell).
 dataset = "kutai_timur"  # a dataset folder, or the name of a shipped dataset
-region = "Kabupaten Kutai Timur"
-year = 2023
-lang = None  # "id" or "en"; None = the dataset's language
-# the method settings of the batch's Evaluation (Settings.to_dict()); {} = the dataset's [methods]
-settings = {}
-# the two settings most often changed by hand, on top of `settings` (None = as there);
-# change any other with `settings`, e.g. papermill -y "settings: {consensus: mean}"
-normalise = None
-aggregate = None
-cache = None  # the batch cache written by `smartcity-eval reports` (optional)
+region = "Kabupaten Kutai Timur"  # the region, as named in the dataset
+year = 2023  # the evaluation year
+lang = None  # id or en (None: the dataset's language)
+settings = {}  # the method settings of the batch (Settings.to_dict); empty: the dataset's
+normalise = None  # on top of settings (None: as there)
+aggregate = None  # on top of settings (None: as there)
+cache = None  # the batch cache written by smartcity-eval reports (optional)
 """
 
 
@@ -83,6 +80,7 @@ report = report_data(evaluation, region, year, lang, cache=cache)
         ),
         code("sections.header(report)"),
         code("sections.headline(report)"),
+        code("sections.key_messages(report)"),
         code("sections.profile(report)"),
         code("sections.elements(report)"),
         code("sections.gaps(report)"),
@@ -91,6 +89,8 @@ report = report_data(evaluation, region, year, lang, cache=cache)
         code("sections.strengths(report)"),
         code("sections.self_assessment(report)"),
         code("sections.priorities(report)"),
+        code("sections.who_does_what(report)"),
+        code("sections.supporting_documents(report)"),
         code("sections.agreement(report)"),
         code("sections.coverage(report)"),
         code("sections.robustness(report)"),
@@ -115,10 +115,10 @@ below and run all cells again.
         ),
         code(
             """
-dataset_name = "kutai_timur"
-region = "Kabupaten Kutai Timur"
-year = 2023
-lang = "en"
+dataset = "kutai_timur"  # a dataset folder, or the name of a shipped dataset
+region = "Kabupaten Kutai Timur"  # the region, as named in the dataset
+year = 2023  # the evaluation year
+lang = "en"  # id or en
 """,
             "parameters",
         ),
@@ -134,7 +134,7 @@ settings from `dataset.toml [methods]`; keyword arguments change them.
             """
 import smartcity_eval as se
 
-ev = se.evaluate(dataset_name)
+ev = se.evaluate(dataset)
 ds = ev.dataset
 ds.title, ds.regions, ds.years, list(ds.frameworks)
 """
@@ -270,47 +270,38 @@ language of the summaries.
         ),
         code(
             """
-dataset_name = "kutai_timur"
-year = 2023
-lang = "en"
+dataset = "kutai_timur"  # a dataset folder, or the name of a shipped dataset
+year = None  # the evaluation year (None: every year)
+lang = "en"  # id or en
+settings = {}  # method settings as in the annual report (Settings.to_dict); empty: the dataset's
 """,
             "parameters",
         ),
         code(
             """
 import smartcity_eval as se
-from smartcity_eval.analysis.reliability import item_disagreement
-from smartcity_eval.analysis.reproduction import summary
+from smartcity_eval.reports import findings
 
-ev = se.evaluate(dataset_name)
-table = ev.reproduce(tolerance="auto")
-print(summary(table, lang))
+ev = se.evaluate(dataset, **settings)
+findings.summary(ev, year, lang)
 """
         ),
-        md("## Every published value of the year, recomputed"),
-        code('table.query("year == @year") if year is not None else table'),
+        md("## Every published value, recomputed"),
+        code("findings.published(ev, year, lang)"),
         md("## Status by code"),
-        code(
-            """
-table.groupby(["code", "status"]).size().unstack(fill_value=0)
-"""
-        ),
+        code("findings.status_by_code(ev, year, lang)"),
         md(
             """
 ## Assessor agreement per region
 Krippendorff's alpha (ordinal) suits maturity levels; ICC(2,k) is the reliability of the
-assessors' mean score.
+assessors' mean score. The verdict reads alpha against Krippendorff's thresholds.
 """
         ),
-        code(
-            """
-ev.agreement(by=("region", "year")).query("year == @year")[
-    ["region", "n_items", "n_assessors", "alpha_ordinal", "icc2", "icc2k", "exact_agreement"]
-]
-"""
-        ),
+        code("findings.agreement(ev, year, lang)"),
         md("## The items the assessors disagreed on most"),
-        code('item_disagreement(ev.dataset.assessments.query("year == @year"), top=10)'),
+        code("findings.disagreement(ev, year, lang)"),
+        md("## Provenance"),
+        code("findings.provenance(ev, year, lang)"),
     ]
     return notebook(cells, "Reproduction of the published results")
 

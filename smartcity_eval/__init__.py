@@ -66,6 +66,12 @@ def run_reports(evaluation: Any, out: str | Path = "reports", **options: Any) ->
     return runner.run_reports(evaluation, out, **options)
 
 
+# the exception contract: wrong arguments are a ParameterError, never a KeyError or
+# AttributeError from deep inside (smartcity_eval/io/contract.py)
+from smartcity_eval.io.contract import guard as _guard  # noqa: E402
+
+_guard(globals())
+
 __all__ = [
     "__version__",
     # one evaluation

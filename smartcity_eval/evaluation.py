@@ -225,16 +225,39 @@ class Evaluation:
         return self.scores_of(None)
 
     def scores_of(self, framework: Framework | str | Path | None) -> pd.DataFrame:
-        """Scores of another tree of the dataset (a name, a path or a Framework); cached."""
+        """Scores of another tree of the dataset (a name, a path or a Framework); cached.
+        A dataset of published results only (no item values) has its published values as
+        scores (:func:`~smartcity_eval.analysis.published.published_scores`)."""
+        from smartcity_eval.analysis.published import has_items, published_scores
         from smartcity_eval.scoring.engine import score_dataset
 
         fw = self.framework(framework)
-
+        if not has_items(self._dataset):
+            return self._cached(
+                "score",
+                {"framework": fw.name, "published": True},
+                lambda: published_scores(self._dataset, fw),
+            )
         return self._cached(
             "score",
             {"framework": fw.name},
             lambda: score_dataset(self._dataset, self._settings, framework=fw),
         )
+
+    def index_framework(self) -> Framework:
+        """The tree whose root is the headline index: ``settings.index_framework`` (a
+        dataset.toml ``[methods]`` choice; Kominfo datasets name ``kominfo_components``,
+        whose root is the published "Indeks Smart City (nilai final)"), else the scored tree."""
+        spec = self._settings.index_framework
+        return self.framework(spec) if spec is not None else self.framework()
+
+    @property
+    def index(self) -> pd.DataFrame:
+        """The headline index: the root rows of :meth:`index_framework`'s scores (one row
+        per region and year; the columns of :attr:`scores`)."""
+        fw = self.index_framework()
+        table = self.scores_of(fw)
+        return table[table["code"] == fw.root].reset_index(drop=True)
 
     def contributions(self) -> pd.DataFrame:
         """What each child adds to its parent's score (see
@@ -278,6 +301,59 @@ class Evaluation:
 
         return self._cached("gaps", parameters, compute)
 
+    # --- the office's registers (issue 13) --------------------------------------------------
+    def programmes(self, year: int, region: str | None = None) -> dict[str, pd.DataFrame]:
+        """The masterplan register in ``year``: ``realisation`` per pillar and overall,
+        ``behind`` schedule, ``quick_wins`` and every programme's ``status`` (see
+        :mod:`smartcity_eval.analysis.programmes`); cached."""
+        from smartcity_eval.analysis import programmes as p
+
+        reg, fw = self._dataset.registers, self.framework()
+
+        def compute() -> dict[str, pd.DataFrame]:
+            status = p.programme_status(reg, year)
+            return {
+                "realisation": p.realisation(reg, fw, year, region),
+                "behind": p.behind_schedule(reg, year, region),
+                "quick_wins": p.quick_wins(reg, year, region),
+                "status": status if region is None else status[status["region"] == region],
+            }
+
+        return self._cached("programmes", {"year": year, "region": region}, compute)
+
+    def evidence(
+        self, year: int | None = None, region: str | None = None
+    ) -> dict[str, pd.DataFrame]:
+        """Supporting documents: ``completeness`` per ``pillar``, ``dimension`` and
+        ``department`` and the ``missing`` list, most urgent first (see
+        :mod:`smartcity_eval.analysis.evidence`); cached."""
+        from smartcity_eval.analysis import evidence as e
+
+        reg, fw = self._dataset.registers, self.framework()
+
+        def compute() -> dict[str, pd.DataFrame]:
+            out = {by: e.completeness(reg, fw, by, year, region) for by in e.GROUPS}
+            out["missing"] = e.missing_documents(reg, fw, year, region)
+            return out
+
+        return self._cached("evidence", {"year": year, "region": region}, compute)
+
+    def departments(self, region: str, year: int) -> dict[str, Any]:
+        """Follow-up per department of ``region`` in ``year``: ``summary`` (one row per
+        department) and ``followup`` (department -> programmes, owned, missing); see
+        :mod:`smartcity_eval.analysis.departments`; cached."""
+        from smartcity_eval.analysis import departments as d
+
+        reg, fw = self._dataset.registers, self.framework()
+
+        def compute() -> dict[str, Any]:
+            return {
+                "summary": d.department_summary(reg, fw, region, year),
+                "followup": d.department_followup(reg, fw, region, year, self.scores),
+            }
+
+        return self._cached("departments", {"region": region, "year": year}, compute)
+
     def reproduce(self, tolerance: str | float = "auto") -> pd.DataFrame:
         """Every published value recomputed and compared (see
         :func:`~smartcity_eval.analysis.reproduction.reproduce`); cached per tolerance."""
@@ -314,6 +390,8 @@ class Evaluation:
         cached per region, year, n, seed and options."""
         from smartcity_eval.robustness.summary import robustness_report
 
+        if self._settings.index_framework is not None and "framework" not in options:
+            options = {**options, "framework": self._settings.index_framework}  # the headline
         return self._cached(
             "robustness",
             {"region": region, "year": int(year), "n": n, "seed": seed, **options},

@@ -35,6 +35,7 @@ from smartcity_eval.vocab import (
     CONSENSUS_METHODS,
     IMPUTE_METHODS,
     NORMALISE_METHODS,
+    PEERS_BY,
     SCOPES,
 )
 
@@ -65,11 +66,17 @@ class ParameterError(ValueError):
     """
 
     def __init__(
-        self, parameter: str, value: Any, allowed: str, suggestion: str | None = None
+        self,
+        parameter: str,
+        value: Any,
+        allowed: str,
+        suggestion: str | None = None,
+        allowed_id: str = "",
     ) -> None:
         self.parameter = parameter
         self.value = value
         self.allowed = allowed
+        self.allowed_id = allowed_id
         self.suggestion = suggestion
         hint = f"; did you mean '{suggestion}'?" if suggestion else ""
         super().__init__(f"{parameter}={value!r} is not allowed: use {allowed}{hint}")
@@ -77,7 +84,7 @@ class ParameterError(ValueError):
     def message_id(self) -> str:
         """The same message in Bahasa Indonesia."""
         hint = f"; mungkin maksud Anda '{self.suggestion}'?" if self.suggestion else ""
-        allowed = self.allowed.replace("one of:", "salah satu dari:").replace("a number", "angka")
+        allowed = self.allowed_id or self.allowed.replace("one of:", "salah satu dari:")
         return f"{self.parameter}={self.value!r} tidak diizinkan: gunakan {allowed}{hint}"
 
 
@@ -89,6 +96,7 @@ class Parameter:
     help: str
     choices: tuple[str, ...] | None = None
     allowed: str = ""
+    allowed_id: str = ""
 
 
 #: Every Settings field that a dataset.toml ``[methods]`` table or a command line may set,
@@ -106,18 +114,21 @@ PARAMETERS: dict[str, Parameter] = {
             "range",
             "output range LO HI of minmax, goalposts, rank and target (default 0 100)",
             allowed="two numbers LO < HI",
+            allowed_id="dua angka LO < HI",
         ),
         Parameter(
             "aggregate",
             "arithmetic, geometric or harmonic; per level or node as LEVEL=method or "
             "CODE=method, comma-separated (0 = the index), e.g. 0=geometric,GOV=harmonic",
             allowed="arithmetic, geometric, harmonic, or LEVEL=method,CODE=method,...",
+            allowed_id="arithmetic, geometric, harmonic, atau LEVEL=metode,KODE=metode,...",
         ),
         Parameter("scope", "normalise within each year, or pool all years", SCOPES),
         Parameter(
             "min_coverage",
             "an aggregate whose weighted share of children present is below this is missing",
             allowed="a number 0-1",
+            allowed_id="angka 0-1",
         ),
         Parameter(
             "impute",
@@ -128,6 +139,7 @@ PARAMETERS: dict[str, Parameter] = {
             "outliers",
             "treat outliers as COINr's qTreat (winsorise up to 5 points, else log)",
             allowed="true or false",
+            allowed_id="true atau false",
         ),
         Parameter(
             "consensus",
@@ -138,11 +150,19 @@ PARAMETERS: dict[str, Parameter] = {
             "framework",
             "the tree to score (a framework of the dataset, a shipped name, or a path)",
             allowed="a framework name or path",
+            allowed_id="nama atau path kerangka",
         ),
         Parameter(
             "index_framework",
             "the tree whose root is the headline index (e.g. kominfo_components)",
             allowed="a framework name or path",
+            allowed_id="nama atau path kerangka",
+        ),
+        Parameter(
+            "peers_by",
+            "compare a region with every region (all), those of its kind (kabupaten/kota) "
+            "or of its province, as regions.csv gives them",
+            PEERS_BY,
         ),
     )
 }
@@ -158,14 +178,26 @@ METHOD_KEYS: tuple[str, ...] = (
     "impute",
     "outliers",
     "index_framework",
+    "peers_by",
 )
 
 _OUTLIER_KEYS = ("winmax", "skew_thresh", "kurt_thresh")
 
 
+def _bad(parameter: str, value: Any, suggestion: str | None = None) -> ParameterError:
+    """The error for a bad value of a declared parameter, in its own words (en and id)."""
+    p = PARAMETERS[parameter]
+    return ParameterError(parameter, value, p.allowed, suggestion, p.allowed_id)
+
+
+def _not_one_of(parameter: str, value: Any, known: tuple[str, ...]) -> ParameterError:
+    """The error for ``value`` not among ``known`` names, with the closest one suggested."""
+    return ParameterError(parameter, value, "one of: " + ", ".join(known), suggest(value, known))
+
+
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
-        raise ParameterError(name, value, "one of: " + ", ".join(choices), suggest(value, choices))
+        raise _not_one_of(name, value, choices)
     return value
 
 
@@ -190,11 +222,9 @@ def parse_aggregate(value: Any) -> tuple[tuple[str | int, str], ...]:
             key, method = (s.strip() for s in part.split("=", 1))
             items.append((int(key) if key.isdigit() else key, method))
     else:
-        raise ParameterError(
-            "aggregate", value, PARAMETERS["aggregate"].allowed, suggest(value, AGGREGATE_METHODS)
-        )
+        raise _bad("aggregate", value, suggest(value, AGGREGATE_METHODS))
     if not items:
-        raise ParameterError("aggregate", value, PARAMETERS["aggregate"].allowed)
+        raise _bad("aggregate", value)
     out: dict[str | int, str] = {}
     for key, method in items:
         if isinstance(key, str) and key.isdigit():
@@ -207,27 +237,26 @@ def parse_aggregate(value: Any) -> tuple[tuple[str | int, str], ...]:
 
 
 def _range(value: Any) -> tuple[float, float]:
-    allowed = PARAMETERS["range"].allowed
     if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
-        raise ParameterError("range", value, allowed)
+        raise _bad("range", value)
     try:
         lo, hi = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ParameterError("range", value, allowed) from None
+        raise _bad("range", value) from None
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
-        raise ParameterError("range", value, allowed)
+        raise _bad("range", value)
     return (lo, hi)
 
 
 def _fraction(value: Any) -> float:
     if isinstance(value, bool):
-        raise ParameterError("min_coverage", value, PARAMETERS["min_coverage"].allowed)
+        raise _bad("min_coverage", value)
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ParameterError("min_coverage", value, PARAMETERS["min_coverage"].allowed) from None
+        raise _bad("min_coverage", value) from None
     if not (0.0 <= x <= 1.0):
-        raise ParameterError("min_coverage", value, PARAMETERS["min_coverage"].allowed)
+        raise _bad("min_coverage", value)
     return x
 
 
@@ -237,21 +266,16 @@ def _outliers(value: Any) -> bool | tuple[tuple[str, float], ...]:
     if isinstance(value, Mapping):
         bad = [k for k in value if k not in _OUTLIER_KEYS]
         if bad:
-            raise ParameterError(
-                "outliers",
-                bad[0],
-                "keys " + ", ".join(_OUTLIER_KEYS),
-                suggest(bad[0], _OUTLIER_KEYS),
-            )
+            raise _not_one_of("outliers", bad[0], _OUTLIER_KEYS)
         return tuple(sorted((str(k), float(v)) for k, v in value.items()))
-    raise ParameterError("outliers", value, PARAMETERS["outliers"].allowed)
+    raise _bad("outliers", value)
 
 
 def _name(parameter: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        raise ParameterError(parameter, value, PARAMETERS[parameter].allowed)
+        raise _bad(parameter, value)
     return value
 
 
@@ -287,6 +311,9 @@ class Settings:
         Peer groups for ``impute="group_mean"``.
     peers : tuple of str or None
         The regions a region is compared with; None = every region of the dataset.
+    peers_by : str
+        ``all`` (default), ``kind`` or ``province``: peers are the regions of the same kind
+        or province (``regions.csv``); used when ``peers`` is None.
     """
 
     normalise: str | None = None
@@ -301,6 +328,7 @@ class Settings:
     index_framework: str | None = None
     groups: tuple[tuple[str, str], ...] = field(default=())
     peers: tuple[str, ...] | None = None
+    peers_by: str = "all"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -314,13 +342,16 @@ class Settings:
             _choice("impute", self.impute, IMPUTE_METHODS)
         set_(self, "outliers", _outliers(self.outliers))
         _choice("consensus", self.consensus, CONSENSUS_METHODS)
+        _choice("peers_by", self.peers_by, PEERS_BY)
         set_(self, "framework", _name("framework", _as_name(self.framework)))
         set_(self, "index_framework", _name("index_framework", _as_name(self.index_framework)))
         groups = dict(self.groups) if not isinstance(self.groups, Mapping) else self.groups
         set_(self, "groups", tuple(sorted((str(k), str(v)) for k, v in dict(groups).items())))
         if self.peers is not None:
             if isinstance(self.peers, str):
-                raise ParameterError("peers", self.peers, "a list of region names")
+                raise ParameterError(
+                    "peers", self.peers, "a list of region names", None, "daftar nama wilayah"
+                )
             set_(self, "peers", tuple(str(p) for p in self.peers))
 
     # --- construction --------------------------------------------------------------------
@@ -334,9 +365,7 @@ class Settings:
                 if value is None:
                     continue
                 if key not in _FIELDS:
-                    raise ParameterError(
-                        "settings", key, "one of: " + ", ".join(_FIELDS), suggest(key, _FIELDS)
-                    )
+                    raise _not_one_of("settings", key, _FIELDS)
                 merged[key] = value
         return cls(**merged)
 
@@ -344,12 +373,7 @@ class Settings:
         """A copy with ``changes`` applied (``None`` = unchanged), validated."""
         unknown = [k for k in changes if k not in _FIELDS]
         if unknown:
-            raise ParameterError(
-                "settings",
-                unknown[0],
-                "one of: " + ", ".join(_FIELDS),
-                suggest(unknown[0], _FIELDS),
-            )
+            raise _not_one_of("settings", unknown[0], _FIELDS)
         given = {k: v for k, v in changes.items() if v is not None}
         return dataclasses.replace(self, **given) if given else self
 
@@ -440,17 +464,7 @@ def settings_problems(methods: Mapping[str, Any]) -> list[tuple[str, ParameterEr
     found: list[tuple[str, ParameterError]] = []
     for key, value in methods.items():
         if key not in METHOD_KEYS:
-            found.append(
-                (
-                    key,
-                    ParameterError(
-                        "methods",
-                        key,
-                        "one of: " + ", ".join(METHOD_KEYS),
-                        suggest(key, METHOD_KEYS),
-                    ),
-                )
-            )
+            found.append((key, _not_one_of("methods", key, METHOD_KEYS)))
             continue
         try:
             Settings(**{key: value})

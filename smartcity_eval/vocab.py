@@ -16,6 +16,7 @@ __all__ = [
     "IMPUTE_METHODS",
     "CONSENSUS_METHODS",
     "SCOPES",
+    "PEERS_BY",
     "LANGS",
     "BASIS_TARGET",
     "BASIS_PEERS",
@@ -31,6 +32,9 @@ __all__ = [
     "BAND_FAR",
     "ACHIEVEMENT_BANDS",
     "STAGE_SELF",
+    "STAGE_ASSESSOR",
+    "STAGE_VERIFIED",
+    "STAGES",
     "KIND_STRENGTH",
     "KIND_WEAKNESS",
     "REPRODUCE_MATCH",
@@ -43,6 +47,17 @@ __all__ = [
     "VARIED_IMPUTATION",
     "VARIED_CHOICES",
     "TIE_DECIMALS",
+    "PROGRAMME_PLANNED",
+    "PROGRAMME_ONGOING",
+    "PROGRAMME_DONE",
+    "PROGRAMME_DROPPED",
+    "PROGRAMME_STATUSES",
+    "EVIDENCE_AVAILABLE",
+    "EVIDENCE_MISSING",
+    "EVIDENCE_OUTDATED",
+    "EVIDENCE_STATUSES",
+    "EVIDENCE_KINDS",
+    "EVALUATION_DIMENSIONS",
 ]
 
 # --- method names (Settings, the command line's choices, the kernels) ---------------------
@@ -56,6 +71,9 @@ IMPUTE_METHODS: tuple[str, ...] = ("mean", "median", "group_mean", "last", "inte
 CONSENSUS_METHODS: tuple[str, ...] = ("mean", "median", "majority")
 #: Scope of normalisation, imputation and outlier treatment: each year, or all years pooled.
 SCOPES: tuple[str, ...] = ("year", "all")
+#: Who a region is compared with (``peers_by``): every region, those of its kind
+#: (kabupaten/kota) or those of its province (regions.csv).
+PEERS_BY: tuple[str, ...] = ("all", "kind", "province")
 #: Languages of every message and report.
 LANGS: tuple[str, ...] = ("id", "en")
 
@@ -89,6 +107,13 @@ ACHIEVEMENT_BANDS: tuple[str, ...] = (BAND_ACHIEVED, BAND_NEAR, BAND_MIDWAY, BAN
 # --- stages of an assessment (assessments.csv ``stage``) -----------------------------------
 #: The region's own self-assessment; every other stage is an assessor's verification.
 STAGE_SELF = "self"
+#: One assessor's score (the default when ``stage`` is empty).
+STAGE_ASSESSOR = "assessor"
+#: A verified score (e.g. after the assessors' review).
+STAGE_VERIFIED = "verified"
+#: The documented stages (docs/registers.md); io.registers.STAGE_WORDS maps the accepted
+#: spellings, Indonesian ones included ("penilaian mandiri" = self), onto them.
+STAGES: tuple[str, ...] = (STAGE_SELF, STAGE_ASSESSOR, STAGE_VERIFIED)
 
 # --- reproduction status ------------------------------------------------------------------
 REPRODUCE_MATCH = "match"
@@ -115,3 +140,33 @@ VARIED_CHOICES: tuple[str, ...] = (
 #: Scores are rounded to this many decimals before ranking and band lookup, everywhere, so
 #: that two mathematically equal scores (computed in a different order) share a rank.
 TIE_DECIMALS = 9
+
+# --- the regional office's registers (programmes.csv, programme_status.csv, evidence.csv) --
+#: Status of a masterplan programme in an evaluation year (programme_status.csv).
+PROGRAMME_PLANNED = "planned"
+PROGRAMME_ONGOING = "ongoing"
+PROGRAMME_DONE = "done"
+PROGRAMME_DROPPED = "dropped"
+PROGRAMME_STATUSES: tuple[str, ...] = (
+    PROGRAMME_PLANNED,
+    PROGRAMME_ONGOING,
+    PROGRAMME_DONE,
+    PROGRAMME_DROPPED,
+)
+#: Status of a supporting document ("dokumen pendukung", "bukti dukung"; evidence.csv).
+EVIDENCE_AVAILABLE = "available"
+EVIDENCE_MISSING = "missing"
+EVIDENCE_OUTDATED = "outdated"
+EVIDENCE_STATUSES: tuple[str, ...] = (EVIDENCE_AVAILABLE, EVIDENCE_MISSING, EVIDENCE_OUTDATED)
+#: Kinds of supporting document (evidence.csv ``kind``).
+EVIDENCE_KINDS: tuple[str, ...] = (
+    "regulation",
+    "institution",
+    "budget",
+    "application inventory",
+    "survey",
+    "report",
+    "other",
+)
+#: Kominfo's five evaluation dimensions (evidence.csv ``dimension``).
+EVALUATION_DIMENSIONS: tuple[str, ...] = ("baseline", "output", "outcome", "impact", "quick win")

@@ -25,10 +25,11 @@ import pytest
 from smartcity_eval import DataError, load_dataset
 from smartcity_eval.cli import main as cli
 from smartcity_eval.errors import sort_problems
-from tests.bad_inputs.build import build, cases, expected
+from tests.bad_inputs.build import build, cases, expected, harmless
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = cases()
+HARMLESS = harmless()
 COMMANDS = list(cli.COMMANDS)
 # commands whose good run executes notebooks or thousands of simulations: their bad-input
 # runs are tested (they stop at loading), their good run belongs to their own tests
@@ -39,7 +40,7 @@ HEAVY = {"reports", "uncertainty", "sensitivity"}
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Every case built once, in a folder named after the case."""
     base = tmp_path_factory.mktemp("corpus")
-    return {name: build(name, base / name) for name in [*CASES, "_base"]}
+    return {name: build(name, base / name) for name in [*CASES, *HARMLESS, "_base"]}
 
 
 def _subparser(command: str) -> argparse.ArgumentParser:
@@ -68,7 +69,8 @@ def _run(argv: list[str]) -> tuple[int, str, str]:
 
 
 def test_corpus_is_complete():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 120
+    assert len(HARMLESS) >= 10
     for name in CASES:
         description, english, indonesian = expected(name)
         assert description, f"{name}: expected.txt needs a '# description' line"
@@ -170,3 +172,20 @@ def test_the_base_dataset_is_good(command, built, tmp_path):
     """The corpus would prove nothing if the base were bad: every command accepts it."""
     code, _, stderr = _run(_argv(command, built["_base"], tmp_path / f"out-{command}"))
     assert code == 0, stderr
+
+
+@pytest.mark.parametrize("case", HARMLESS)
+def test_harmless_variants_score_as_the_base(case, built):
+    """A file saved another way (CR-only or CRLF line ends, a byte-order mark, ';' with
+    decimal commas, a workbook with a hidden draft sheet or percentage formats, a 200 KiB
+    note cell) gives exactly the base's scores."""
+    import pandas as pd
+
+    import smartcity_eval as se
+
+    base = se.evaluate(built["_base"]).scores.reset_index(drop=True)
+    got = se.evaluate(built[case]).scores.reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, base)
+    code, stdout, stderr = _run(["validate", str(built[case])])
+    assert code == 0, stderr
+    assert "OK" in stdout

@@ -79,6 +79,9 @@ def test_commands_are_one_module_each_with_help_from_the_docstring():
         "agreement",
         "uncertainty",
         "reports",
+        "programmes",
+        "evidence",
+        "departments",
     }
     text = build_parser().format_help()
     for name, module in COMMANDS.items():

@@ -208,7 +208,18 @@ def test_spbe_bands() -> None:
 # ---------------------------------------------------------------------------------------------
 # the generated dataset
 # ---------------------------------------------------------------------------------------------
-GENERATED = ["assessments.csv", "dataset.toml", "observations.csv", "published.csv", "targets.csv"]
+GENERATED = [
+    "assessments.csv",
+    "dataset.toml",
+    "evidence.csv",
+    "observations.csv",
+    "owners.csv",
+    "programme_status.csv",
+    "programmes.csv",
+    "published.csv",
+    "regions.csv",
+    "targets.csv",
+]
 
 
 def test_generator_reproduces_committed_files(tmp_path: Path) -> None:
@@ -260,6 +271,7 @@ def test_dataset_toml() -> None:
         "scope": "year",
         "min_coverage": 0,
         "consensus": "median",
+        "index_framework": "kominfo_components",  # the headline: Kominfo's nilai final
     }
     assert all(isinstance(v, str) for v in meta["sources"].values())
     kediri = tomllib.loads((KEDIRI / "dataset.toml").read_text(encoding="utf-8"))

@@ -625,7 +625,12 @@ def test_combine_and_render(tree, five):
     assert set(both["analysis"]) == {"peers", "change"} and len(both) == 10
     text = render_text(tables, ["peers"], [tree], lang="id", title="Uji")
     assert "Posisi di antara daerah pembanding" in text and "Indeks" in text
-    header = next(line for line in text.splitlines() if "peer_rank" in line)
+    # the headers follow --lang (issue 14): col.peer_rank / col.name in Indonesian
+    header = next(line for line in text.splitlines() if "kode" in line.split())
+    assert header.index("peringkat") > header.index("nama")
+    assert "peer_rank" not in text
+    header = render_text(tables, ["peers"], [tree], lang="en").splitlines()
+    header = next(line for line in header if "peer_rank" in line)
     assert header.index("peer_rank") > header.index("name")
 
 

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 
 from smartcity_eval.io.dataset import load_dataset
+from smartcity_eval.present import numbers
 from smartcity_eval.reports.render import notebook_to_html
 from smartcity_eval.reports.worker import KernelWorker, headline_of
-from smartcity_eval.scoring.engine import score_dataset
 
 from .conftest import DATA, ROOT
 
@@ -86,27 +86,86 @@ def test_annual_report_runs_on_the_default_data_unedited(worker):
     nb = _execute(worker, "annual_report.ipynb")
     head = headline_of(nb)
     ds = load_dataset(DATA / "kutai_timur")
-    scores = score_dataset(ds)
+    # the headline is the official index (dataset.toml [methods] index_framework, issue 12)
+    from smartcity_eval.evaluation import Evaluation
+
+    name = ds.methods["index_framework"]
+    index = ds.frameworks[name]
+    scores = Evaluation(ds).scores_of(name)
     expected = scores[
         (scores["region"] == "Kabupaten Kutai Timur")
         & (scores["year"] == 2023)
-        & (scores["code"] == ds.framework.root)
+        & (scores["code"] == index.root)
     ]["score"].iloc[0]
     assert head["score"] == pytest.approx(expected, abs=1e-6)
     html = notebook_to_html(nb)
     assert "Ringkasan utama" in html  # the dataset's language: Indonesian
     assert "DATA ILUSTRATIF" in html  # the dataset is illustrative
-    assert f"{expected:.2f}" in html
+    assert numbers.fmt(expected) in html  # half up, as published
+    assert "Pesan utama" in html  # the key messages
     assert 'class="jp-InputArea' not in html
 
 
 def test_explore_runs_on_the_default_data_unedited(worker):
     nb = _execute(worker, "explore.ipynb")
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
-    assert len(images) >= 2
+    figure_cells = [c for c in nb.cells if c.cell_type == "code" and "plots." in c.source]
+    assert len(figure_cells) >= 2
+    assert len(images) == len(figure_cells)  # every figure once (not again from pyplot)
 
 
 def test_reproduce_findings_runs_on_the_default_data_unedited(worker):
     nb = _execute(worker, "reproduce_findings.ipynb")
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert text.startswith("reproduce")
+    page = "".join(
+        o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])
+    )
+    assert "..." not in page and "…" not in page  # full tables
+    assert page.count("<tr>") > 500  # year = None: every published value of every year
+    assert "SHA-256" in page and "/work/" not in page  # provenance, no machine paths
+
+
+def _parameter_names(name: str) -> list[str]:
+    """The names the ``parameters`` cell of a notebook assigns (read with ``ast``)."""
+    import ast
+
+    cell = next(c for c in _read(name).cells if "parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(cell.source)
+    return [t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets]
+
+
+@pytest.mark.parametrize(
+    "name", ["annual_report.ipynb", "explore.ipynb", "reproduce_findings.ipynb"]
+)
+def test_papermill_lists_every_parameter(name):
+    out = subprocess.run(
+        [sys.executable, "-m", "papermill", "--help-notebook", str(ROOT / "notebooks" / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    text = out.stdout + out.stderr
+    assert "Unable to parse" not in text
+    listed = re.findall(r"^  (\w+): ", out.stdout, flags=re.M)
+    assert listed == _parameter_names(name)
+    assert "lang" in listed and "dataset" in listed  # the same names in every notebook
+
+
+#: ipykernel's own notice about its TCP transport (not papermill's, nor the notebook's)
+_KERNEL_NOTICE = re.compile(r"\[IPKernelApp\] WARNING \| Kernel is running over TCP[^\n]*")
+
+
+def test_papermill_run_with_lang_prints_no_warning(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "reproduce_findings.ipynb"),
+            str(tmp_path / "out.ipynb"), "-p", "lang", "en", "-p", "year", "2024",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    text = _KERNEL_NOTICE.sub("", out.stdout + out.stderr)
+    assert not re.search(r"warn|unable to parse|unknown parameter", text, flags=re.I), text

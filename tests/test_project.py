@@ -143,8 +143,11 @@ def test_a_name_is_looked_up_and_a_path_is_a_path(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     assert dataset_dir("kutai_timur").resolve() == (ROOT / "data" / "kutai_timur").resolve()
-    (tmp_path / "kutai_timur").mkdir()  # a folder of that name where the user works wins
-    assert dataset_dir("kutai_timur") == Path("kutai_timur")
+    (tmp_path / "kutai_timur").mkdir()
+    # issue #16: a name is a name (a local folder never shadows the shipped dataset) ...
+    assert dataset_dir("kutai_timur").resolve() == (ROOT / "data" / "kutai_timur").resolve()
+    # ... and a path is a path
+    assert dataset_dir("./kutai_timur").resolve() == (tmp_path / "kutai_timur").resolve()
     monkeypatch.chdir(ROOT)
     assert dataset_dir("data/kutai_timur") == Path("data/kutai_timur")
     with pytest.raises(DataError, match="did you mean 'kutai_timur'"):

@@ -276,7 +276,7 @@ def test_plan_passes_plain_json_parameters(small, tmp_path):
     with pytest.raises(DataError, match="no region"):
         plan_reports(ds, tmp_path, regions=["Kota Empat"])
     with pytest.raises(DataError, match="unknown format"):
-        plan_reports(ds, tmp_path, formats=["docx"])
+        plan_reports(ds, tmp_path, formats=["rtf"])
 
 
 def test_batch_writes_reports_index_manifest_and_skips_unchanged(small, tmp_path, capsys):
@@ -506,7 +506,7 @@ def test_failed_report_exits_1_and_keeps_the_traceback(small, tmp_path, capsys):
 
 def test_usage_errors_exit_2(small, tmp_path, capsys):
     out = str(tmp_path / "o")
-    assert main(["reports", str(small), "--out", out, "--format", "docx"]) == 2
+    assert main(["reports", str(small), "--out", out, "--format", "rtf"]) == 2
     assert main(["reports", str(small), "--out", out, "--regions", "Kota Satoe"]) == 2
     err = capsys.readouterr().err
     assert "did you mean 'Kota Satu'" in err and "Traceback" not in err

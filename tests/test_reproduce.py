@@ -446,5 +446,12 @@ def test_cli_kediri_exit_codes(tmp_path, capsys):
 def test_cli_without_published_values_is_bad_input(tmp_path, capsys):
     folder = kediri(tmp_path)
     (folder / "published.csv").unlink()
+    # with nothing left but a header, the loader refuses the dataset itself (issue #16)
+    assert main(["reproduce", str(folder)]) == 2
+    assert "observations.csv" in capsys.readouterr().err
+    # a dataset with values but nothing published: reproduce has nothing to check
+    (folder / "observations.csv").write_text(
+        "region,year,indicator,value\nKota Kediri,2022,GOV.SRV.01,3\n", encoding="utf-8"
+    )
     assert main(["reproduce", str(folder)]) == 2
     assert "no published values" in capsys.readouterr().err

@@ -76,3 +76,59 @@ def test_kutai_timur_published_spbe_index_is_reproduced():
     assert [round(got[y] + 1e-9, 2) for y in (2021, 2022, 2023)] == [1.00, 2.79, 3.20]
     bands = out[(out["code"] == "SPBE") & out["score"].notna()].set_index("year")["band"]
     assert bands[2023] == "Good"  # published: "Baik"
+
+
+# --------------------------------------------------------------------------------- as published
+# All 47 indicators at level 3 give 3.00 (the weights sum to 100 %); 13 levels more in domain 1
+# (+13 x 0.013 = 0.169), one in domain 4's 2.75 % indicators (+0.0275) and ten in its 3 %
+# indicators (+10 x 0.03 = 0.30) give 3.4965: published (two decimals, half-up) as 3.50.
+LEVELS_3_4965 = [5, 5, 5, 5, 5, 5, 4, 3, 3, 3] + [3] * 10 + [3] * 11 + [4] + [3] * 9 + [5] * 5 + [3]
+
+
+def test_round_half_up_as_published():
+    from smartcity_eval.scoring.bands import round_half_up
+
+    assert round_half_up(3.4965) == 3.50
+    assert round_half_up(2.675) == 2.68  # stored as 2.67499999...; published 2.68
+    assert round_half_up(3.4949) == 3.49
+    assert list(round_half_up([1.005, 3.125, float("nan")])[:2]) == [1.01, 3.13]
+
+
+def test_spbe_index_3_4965_is_shown_3_50_sangat_baik(tmp_path, monkeypatch):
+    import IPython.display as ipd
+
+    from smartcity_eval.reports import content, sections
+
+    from .conftest import write_dataset
+
+    assert sum(LEVELS_3_4965) == 47 * 3 + 13 + 1 + 10
+    fw = load_framework("spbe_2020")
+    out = score(_levels_frame(LEVELS_3_4965), fw, normalise="none", bands=fw.bands)
+    index = out.loc[out["code"] == "SPBE"].iloc[0]
+    assert index["score"] == pytest.approx(3.4965, abs=1e-12)
+    assert index["band"] == "Very good"  # the band of 3.50, not of 3.4965 ("Good")
+    assert assign_bands([3.4965], ["SPBE"], fw.bands, fw.root, column="label_id")[0] == (
+        "Sangat Baik"
+    )
+    assert assign_bands([3.4949], ["SPBE"], fw.bands, fw.root)[0] == "Good"
+    # the report of an SPBE dataset, in Bahasa Indonesia: 3.50 and the official predicate
+    lines = ["region,year,indicator,value"]
+    for region, levels in (("Kota A", LEVELS_3_4965), ("Kota B", [3] * 47)):
+        lines += [f"{region},2023,SPBE.I{i:02d},{v}" for i, v in enumerate(levels, start=1)]
+    folder = write_dataset(
+        tmp_path / "spbe",
+        {
+            "dataset.toml": 'title = "SPBE"\nframework = "spbe_2020"\nillustrative = true\n'
+            'lang = "id"\n[methods]\nnormalise = "none"\n',
+            "observations.csv": "\n".join(lines) + "\n",
+        },
+    )
+    report = content.report_data(folder, "Kota A", 2023, "id")
+    card = report["headline"][0]
+    assert card["code"] == "SPBE" and card["band"] == "Sangat Baik"
+    shown = []
+    monkeypatch.setattr(ipd, "display", lambda obj: shown.append(obj._repr_mimebundle_()))
+    sections.headline(report)
+    html = shown[0]["text/html"]
+    assert '<div class="value">3.50</div>' in html and "Sangat Baik" in html
+    assert "Baik</span>" not in html.replace("Sangat Baik</span>", "")

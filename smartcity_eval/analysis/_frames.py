@@ -72,7 +72,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "peers": cols(
         "region year code level score peer_rank n_compared best best_region median "
-        "gap_to_best gap_to_median next_region gap_to_next"
+        "gap_to_best gap_to_median next_region gap_to_next rank_kind rank_province"
     ),
     "strengths": cols(
         "region year code basis kind position score peer_rank n_compared gap_to_median "

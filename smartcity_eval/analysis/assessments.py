@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem, did_you_mean
+from smartcity_eval.io.registers import STAGE_WORDS
 from smartcity_eval.vocab import STAGE_SELF
 
 __all__ = ["ITEM", "REQUIRED", "assessor_scores", "wide_scores", "file_of"]
@@ -52,6 +53,8 @@ def _stage_mask(assessments: pd.DataFrame, stage: str | Sequence[str] | None) ->
             )
         )
     stages = assessments["stage"].astype("string").str.strip().str.lower().fillna("")
+    # the self-assessment's other names ("mandiri", "penilaian mandiri"): never an assessor
+    stages = stages.replace({k: v for k, v in STAGE_WORDS.items() if v == STAGE_SELF and k})
     if stage is None:
         return stages != STAGE_SELF
     wanted = [stage] if isinstance(stage, str) else list(stage)

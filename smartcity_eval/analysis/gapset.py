@@ -19,7 +19,7 @@ import pandas as pd
 
 from smartcity_eval.analysis._frames import ANALYSES, COLUMNS, KEYS, depth, empty, sort_nodes
 from smartcity_eval.analysis.changes import change, change_drivers
-from smartcity_eval.analysis.peers import peer_comparison
+from smartcity_eval.analysis.peers import peer_comparison, peer_groups
 from smartcity_eval.analysis.priority import priorities
 from smartcity_eval.analysis.selection import check_selection
 from smartcity_eval.analysis.strengths import strengths_weaknesses
@@ -111,6 +111,16 @@ def _priority_table(
     return priorities(idx_scores, ifw, top=top)
 
 
+def _peer_table(
+    dataset: Dataset, scores: pd.DataFrame, framework: Framework, settings: Settings
+) -> pd.DataFrame:
+    """Peers (``settings.peers``, else the regions of the same ``settings.peers_by`` group
+    of regions.csv, else all), with the ranks within kind and province."""
+    table = getattr(dataset, "region_table", None)
+    peers = settings.peers if settings.peers is not None else peer_groups(table, settings.peers_by)
+    return peer_comparison(scores, framework, peers=peers, region_table=table)
+
+
 def _keep(
     tables: dict[str, pd.DataFrame], region: str | None, year: int | None
 ) -> dict[str, pd.DataFrame]:
@@ -183,7 +193,7 @@ def gap_report(
     tables["trajectory"] = trajectory(scores, fw, dataset.targets, years=eval_year)
     tables["change"] = change(scores, fw)
     tables["drivers"] = change_drivers(scores, fw)
-    tables["peers"] = peer_comparison(scores, fw, peers=settings.peers)
+    tables["peers"] = _peer_table(dataset, scores, fw, settings)
     tables["strengths"] = strengths_weaknesses(tables["peers"], tables["targets"], fw, n=top)
     tables["self"] = _self_table(dataset, fw, settings, verified)
     tables["priorities"] = _priority_table(dataset, scores, fw, settings, top)

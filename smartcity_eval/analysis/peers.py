@@ -11,7 +11,43 @@ from smartcity_eval.analysis._frames import COLUMNS, depth, empty, nodes_of, sor
 from smartcity_eval.io.frameworks import Framework
 from smartcity_eval.scoring.ranks import rank_min, tie_round
 
-__all__ = ["peer_comparison"]
+__all__ = ["peer_comparison", "peer_groups", "category_ranks", "RANK_COLUMNS"]
+
+#: The category ranks :func:`category_ranks` adds: within kind (kabupaten/kota), within
+#: province (regions.csv).
+RANK_COLUMNS: tuple[str, ...] = ("rank_kind", "rank_province")
+
+
+def peer_groups(region_table: pd.DataFrame, by: str) -> dict[str, str] | None:
+    """Region -> group label for ``peer_comparison(peers=...)``: ``by`` ``kind`` or
+    ``province`` (columns of regions.csv); None for ``all`` or without a regions table (every
+    region is a peer). A region absent from the table has no peers but itself."""
+    if by == "all" or region_table is None or region_table.empty:
+        return None
+    return {str(r): str(g) for r, g in zip(region_table["region"], region_table[by], strict=True)}
+
+
+def category_ranks(scores: pd.DataFrame, region_table: pd.DataFrame | None) -> pd.DataFrame:
+    """``scores`` with ``rank_kind`` and ``rank_province``: the rank of each score among the
+    regions of the same kind / province with a score of the same node in the same year
+    (1 = highest; scores equal after :func:`~smartcity_eval.scoring.ranks.tie_round` share the
+    lowest rank, as the overall ``rank``). NA for a missing score or a region that
+    regions.csv does not list; without a regions table ``scores`` is returned unchanged.
+
+    Kominfo's result letters give the national and the provincial rank (Kota Kediri 2022:
+    22nd nationally, 4th in Jawa Timur; bangsaonline.com/amp/berita/113379)."""
+    if region_table is None or region_table.empty:
+        return scores
+    out = scores.copy()
+    info = region_table.set_index("region")
+    rounded = pd.Series(tie_round(out["score"].to_numpy(dtype=float)), index=out.index)
+    for column, by in zip(RANK_COLUMNS, ("kind", "province"), strict=True):
+        group = out["region"].map(info[by])
+        ranks = rounded.groupby([out["year"], out["code"], group], dropna=True).rank(
+            method="min", ascending=False
+        )
+        out[column] = ranks.reindex(out.index).astype("Int64")
+    return out
 
 
 def _peer_sets(
@@ -73,6 +109,7 @@ def peer_comparison(
     framework: Framework,
     *,
     peers: Sequence[str] | Mapping[str, str] | None = None,
+    region_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each region against its peers, for every node and year.
 
@@ -81,6 +118,9 @@ def peer_comparison(
     peers : who a region is compared with. None (default): every region in ``scores``; a
         list of regions: that set plus the region itself; a mapping region -> group label:
         the regions of the same group (a region absent from the mapping has no peers).
+    region_table : regions.csv (region, kind, province): gives ``rank_kind`` and
+        ``rank_province`` (:func:`category_ranks`, among every region of the kind or
+        province, whoever the peers are); NA without it.
 
     Returns
     -------
@@ -110,4 +150,11 @@ def peer_comparison(
     out["best_region"] = out["best_region"].astype(str)
     out["next_region"] = out["next_region"].astype(str)
     out["level"] = depth(framework, out["code"])
+    keys = ["region", "year", "code"]
+    ranked = category_ranks(frame, region_table)
+    if region_table is not None and not region_table.empty:
+        out = out.merge(ranked[keys + list(RANK_COLUMNS)], on=keys, how="left")
+    else:
+        for column in RANK_COLUMNS:
+            out[column] = pd.array([pd.NA] * len(out), dtype="Int64")
     return sort_nodes(out, framework)[list(COLUMNS["peers"])]

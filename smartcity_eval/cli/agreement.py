@@ -18,6 +18,7 @@ from smartcity_eval.cli.common import (
     load,
     missing_table,
     parse_list,
+    write_output,
 )
 
 #: The columns a group may be formed of.
@@ -53,7 +54,6 @@ def run(args: argparse.Namespace) -> int:
     from smartcity_eval.analysis.reliability import agreement
     from smartcity_eval.evaluation import Evaluation
     from smartcity_eval.io.dataset import read_assessments
-    from smartcity_eval.io.outputs import write_csv
 
     by = [] if args.by.strip().lower() in ("", "none", "all") else parse_list(args.by)
     for column in by:
@@ -74,5 +74,5 @@ def run(args: argparse.Namespace) -> int:
                 "region, year, indicator, assessor, score",
             )
         table = ev.agreement(by=by, stage=stage)
-    write_csv(table, args.out)
+    write_output(table, args)
     return EXIT_OK

@@ -22,6 +22,8 @@ __all__ = [
     "add_command",
     "add_dataset_argument",
     "add_out_argument",
+    "add_csv_dialect_argument",
+    "write_output",
 ]
 
 #: Exit codes: 0 success; 1 the command ran and found a problem it reports (a reproduction
@@ -104,5 +106,32 @@ def add_dataset_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_out_argument(parser: argparse.ArgumentParser) -> None:
-    """``--out``: where the CSV goes (default: standard output)."""
-    parser.add_argument("--out", help="output CSV (default: standard output)")
+    """``--out``: where the table goes (default: standard output), and ``--csv-dialect``."""
+    parser.add_argument(
+        "--out",
+        help="output file: .xlsx for an Excel workbook, else CSV (default: standard output)",
+    )
+    add_csv_dialect_argument(parser)
+
+
+def add_csv_dialect_argument(parser: argparse.ArgumentParser) -> None:
+    """``--csv-dialect en|id|auto``: the CSV for English or Indonesian-locale spreadsheets."""
+    parser.add_argument(
+        "--csv-dialect",
+        choices=("en", "id", "auto"),
+        default="en",
+        help="CSV separators: en = ',' and '.' decimals (default); id = ';' and ',' decimals "
+        "(Indonesian-locale Excel); auto = id with --lang id",
+    )
+
+
+def write_output(frame: object, args: argparse.Namespace) -> None:
+    """Write a command's table to ``args.out``: an .xlsx workbook (headers in ``--lang``)
+    or CSV in ``--csv-dialect`` (see :mod:`smartcity_eval.io.excel`)."""
+    from smartcity_eval.io.excel import write_table
+
+    lang = getattr(args, "lang", None)
+    dialect = getattr(args, "csv_dialect", None) or "en"
+    if dialect == "auto":
+        dialect = "id" if lang == "id" else "en"
+    write_table(frame, getattr(args, "out", None), lang=lang, dialect=dialect)  # type: ignore[arg-type]

@@ -14,7 +14,14 @@ import sys
 
 import pandas as pd
 
-from smartcity_eval.cli.common import EXIT_OK, UsageError, load, parse_list
+from smartcity_eval.cli.common import (
+    EXIT_OK,
+    UsageError,
+    add_csv_dialect_argument,
+    load,
+    parse_list,
+    write_output,
+)
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
 #: What ``--what all`` shows (every analysis but drivers).
@@ -46,7 +53,12 @@ def options(p: argparse.ArgumentParser) -> None:
         help="deepest node level shown in the per-node tables (change, drivers, peers, self; "
         "0 = index). Default: 2 in the readable table, every level in the CSV",
     )
-    p.add_argument("--out", help="output CSV; '-' for standard output (default: readable table)")
+    p.add_argument(
+        "--out",
+        help="output CSV, or .xlsx for a workbook with one sheet per table; '-' for standard "
+        "output (default: readable table)",
+    )
+    add_csv_dialect_argument(p)
     add_method_options(p)
 
 
@@ -83,7 +95,6 @@ def run(args: argparse.Namespace) -> int:
     """Write the gap tables as CSV (``--out``) or print them as a readable table."""
     from smartcity_eval.analysis.gapset import combine
     from smartcity_eval.evaluation import Evaluation
-    from smartcity_eval.io.outputs import write_csv
     from smartcity_eval.present.text import render_text
 
     what = _what(args.what)
@@ -98,7 +109,12 @@ def run(args: argparse.Namespace) -> int:
     if args.depth is not None:
         _limit_depth(tables, fw, args.depth)
     if args.out is not None:
-        write_csv(combine(tables, what), args.out)
+        if str(args.out).lower().endswith(".xlsx"):
+            from smartcity_eval.io.excel import write_xlsx
+
+            write_xlsx({k: v for k, v in tables.items() if k in what}, args.out, lang=lang)
+        else:
+            write_output(combine(tables, what), args)
         return EXIT_OK
     frameworks = [fw, ds.framework, *ds.frameworks.values()]
     who = args.region or ("semua daerah" if lang == "id" else "all regions")

@@ -19,7 +19,19 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from smartcity_eval import __version__
-from smartcity_eval.cli import agreement, gaps, reports, reproduce, score, uncertainty, validate
+from smartcity_eval.cli import (
+    agreement,
+    departments,
+    evidence,
+    gaps,
+    programmes,
+    reports,
+    reproduce,
+    score,
+    template,
+    uncertainty,
+    validate,
+)
 from smartcity_eval.cli.common import EXIT_FOUND, EXIT_INPUT, EXIT_OK, UsageError, add_command
 from smartcity_eval.errors import DataError
 from smartcity_eval.settings import ParameterError
@@ -30,8 +42,22 @@ __all__ = ["main", "build_parser", "COMMANDS", "UsageError", "EXIT_OK", "EXIT_FO
 #: command -> its module (``options(parser)``, ``run(args)``, the docstring as help)
 COMMANDS: dict[str, ModuleType] = {
     module.__name__.rsplit(".", 1)[1]: module
-    for module in (validate, score, reproduce, agreement, gaps, uncertainty, reports)
+    for module in (
+        validate,
+        score,
+        reproduce,
+        agreement,
+        gaps,
+        uncertainty,
+        reports,
+        programmes,
+        evidence,
+        departments,
+    )
 }
+
+#: commands that write something new rather than read a dataset (``template``)
+TOOLS: dict[str, ModuleType] = {"template": template}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for module in COMMANDS.values():
+    for module in [*COMMANDS.values(), *TOOLS.values()]:
         parser_ = add_command(sub, module, dataset=getattr(module, "DATASET_ARGUMENT", True))
         module.options(parser_)
     return parser
@@ -86,7 +112,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     """Run the command; turn the errors of bad input into a message and exit code 2."""
     lang = args.lang or "en"
     try:
-        return COMMANDS[args.command].run(args)
+        return {**COMMANDS, **TOOLS}[args.command].run(args)
     except DataError as err:
         if args.debug:
             raise
@@ -116,9 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
     try:
         return _dispatch(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:  # Ctrl-C; a batch's BatchInterrupted carries 130/143
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
-        return 130
+        return int(getattr(err, "exit_code", 130))
 
 
 def _entry() -> None:  # pragma: no cover

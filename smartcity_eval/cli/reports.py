@@ -1,4 +1,4 @@
-"""``smartcity-eval reports``: make the annual report of every region and year (HTML, PDF).
+"""``smartcity-eval reports``: make the annual report of every region and year (HTML, PDF, Word, Excel).
 
 Execute the annual report notebook for every region and year and write
 OUT/<dataset>/<region>/<year>/report.ipynb and report.html (no code cells, figures
@@ -23,7 +23,7 @@ from smartcity_eval.cli.common import (
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
 #: Output formats of ``--format``.
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 
 
 def options(p: argparse.ArgumentParser) -> None:
@@ -36,7 +36,14 @@ def options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         default="html",
-        help="html, pdf or html,pdf (PDF needs a headless Chromium; skipped with a message)",
+        help="html, pdf, docx or a list such as html,pdf,docx (PDF needs a headless "
+        "Chromium, Word needs pandoc; skipped with a message). results.xlsx is always written",
+    )
+    p.add_argument(
+        "--paper",
+        choices=("a4", "f4"),
+        default="a4",
+        help="paper size of the PDF: a4 (default) or f4 (215 x 330 mm)",
     )
     p.add_argument(
         "--timeout", type=float, default=600.0, help="seconds a notebook cell may run (600)"
@@ -46,11 +53,30 @@ def options(p: argparse.ArgumentParser) -> None:
     add_method_options(p)
 
 
+def _check_tools(formats: list[str]) -> None:
+    """Only tool-made formats asked for and their tool absent: nothing to make (exit 2)."""
+    from smartcity_eval.reports.docx import find_pandoc
+    from smartcity_eval.reports.render import find_chromium
+
+    missing = {
+        "pdf": find_chromium() is None and "pdf" in formats,
+        "docx": find_pandoc() is None and "docx" in formats,
+    }
+    if "html" not in formats and all(missing.get(f, False) for f in formats):
+        hint = {
+            "pdf": "no headless Chromium found: install chromium (apt-get install chromium) "
+            "or set SMARTCITY_CHROMIUM",
+            "docx": "pandoc not found: install pandoc (apt-get install pandoc)",
+        }
+        raise UsageError("--format: " + "; ".join(hint[f] for f in formats))
+
+
 def _check(args: argparse.Namespace) -> list[str]:
     formats = parse_list(args.format)
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
-        raise UsageError(f"--format: '{args.format}' is not html, pdf or html,pdf")
+        raise UsageError(f"--format: '{args.format}' is not html, pdf, docx or a list of them")
+    _check_tools(formats)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if args.timeout <= 0:
@@ -79,6 +105,14 @@ def run(args: argparse.Namespace) -> int:
         notebook=args.notebook,
         timeout=args.timeout,
         progress=not args.no_progress,
+        paper=args.paper,
     )
     print(format_summary(result, lang))
+    if not result.results:  # nothing to report: say why, and fail
+        import sys
+
+        from smartcity_eval.messages import t
+
+        print(t("reports.nothing", lang, dataset=ds.name), file=sys.stderr)
+        return EXIT_FOUND
     return EXIT_OK if result.ok else EXIT_FOUND

@@ -19,6 +19,7 @@ from smartcity_eval.cli.common import (
     add_out_argument,
     load,
     missing_table,
+    write_output,
 )
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 from smartcity_eval.vocab import REPRODUCE_MISMATCH
@@ -45,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
         summary,
     )
     from smartcity_eval.evaluation import Evaluation
-    from smartcity_eval.io.outputs import write_csv
 
     try:
         tolerance = parse_tolerance(args.tolerance)
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             ds.path, "published", "published values", "nilai terbitan", "region, year, code, score"
         )
     table = ev.reproduce(tolerance="auto" if tolerance is None else tolerance)
-    write_csv(table, args.out)
+    write_output(table, args)
     print(summary(table, lang), file=sys.stderr)
     if not ds.assessments.empty and ds.observations["value"].notna().any():
         method = ev.settings.consensus

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load
+from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load, write_output
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
 #: The columns ``score`` writes (those the scores have).
@@ -23,10 +23,16 @@ def options(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the scores of the evaluation as CSV."""
+    from smartcity_eval.analysis.peers import RANK_COLUMNS, category_ranks
     from smartcity_eval.evaluation import Evaluation
-    from smartcity_eval.io.outputs import write_csv
 
     ds = load(args)
-    table = Evaluation(ds, settings_from_args(args, ds)).scores
-    write_csv(table[[c for c in COLUMNS if c in table.columns]], args.out)
+    ev = Evaluation(ds, settings_from_args(args, ds))
+    # the headline tree (dataset.toml [methods] index_framework) unless --framework names one
+    table = ev.scores if ev.settings.framework is not None else ev.scores_of(ev.index_framework())
+    columns = list(COLUMNS)
+    if not ds.region_table.empty:  # ranks within kind and province (regions.csv)
+        table = category_ranks(table, ds.region_table)
+        columns[columns.index("rank") + 1 : columns.index("rank") + 1] = list(RANK_COLUMNS)
+    write_output(table[[c for c in columns if c in table.columns]], args)
     return EXIT_OK

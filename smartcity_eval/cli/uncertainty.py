@@ -23,6 +23,7 @@ from smartcity_eval.cli.common import (
     load,
     parse_list,
     parse_years,
+    write_output,
 )
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
@@ -107,7 +108,7 @@ def _check(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the analysis table as CSV (and the figure as PNG with ``--plot``)."""
     from smartcity_eval.evaluation import Evaluation
-    from smartcity_eval.io.outputs import atomic_write, write_csv
+    from smartcity_eval.io.outputs import atomic_write
     from smartcity_eval.robustness.tables import split_alternatives
 
     _check(args)
@@ -135,5 +136,5 @@ def run(args: argparse.Namespace) -> int:
 
         fig = uncertainty_figure(args.what, result, lang=args.lang or ds.lang, region=args.region)
         atomic_write(args.plot, figure_png(fig))
-    write_csv(table, args.out)
+    write_output(table, args)
     return EXIT_OK

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import (
@@ -38,7 +39,10 @@ from smartcity_eval.io.checks import (
 )
 from smartcity_eval.io.frameworks import Framework, load_bands, load_framework
 from smartcity_eval.io.numbers import parse_numbers, parse_years
-from smartcity_eval.io.resources import dataset_path, framework_path, shipped_datasets
+from smartcity_eval.io.plausible import check_frameworks_used, check_targets, check_values_present
+from smartcity_eval.io.regions import empty_region_table, read_region_table
+from smartcity_eval.io.registers import empty_registers, read_registers, read_stages
+from smartcity_eval.io.resources import dataset_path, framework_path, is_path, shipped_datasets
 from smartcity_eval.io.resources import shipped_frameworks as _shipped_frameworks
 from smartcity_eval.io.tables import ROW, display_path, find_table, read_table
 from smartcity_eval.io.toml import TOML_KEYS, read_toml, toml_line
@@ -95,6 +99,12 @@ class Dataset:
     bands: pd.DataFrame
     files: dict[str, Path] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    #: the office's registers (programmes, programme_status, owners, evidence; empty when
+    #: absent): :func:`smartcity_eval.io.registers.read_registers`
+    registers: dict[str, pd.DataFrame] = field(default_factory=empty_registers)
+    #: regions.csv (region, kind, province, population; empty when absent):
+    #: :func:`smartcity_eval.io.regions.read_region_table`
+    region_table: pd.DataFrame = field(default_factory=empty_region_table)
 
     @property
     def title(self) -> str:
@@ -138,11 +148,11 @@ def dataset_dir(name_or_path: str | Path, data_dir: Path | None = None) -> Path:
     """A dataset given as a folder path, or the name of a shipped dataset (of one under
     ``data_dir`` when given). A path is used as it is; a name is looked up."""
     p = Path(name_or_path)
+    found = None if is_path(name_or_path) else dataset_path(str(name_or_path), data_dir)
+    if found is not None:
+        return found  # a name is a name: a shipped dataset wins over a local folder
     if p.is_dir():
         return p
-    found = dataset_path(str(name_or_path), data_dir)
-    if found is not None:
-        return found
     known = shipped_datasets(data_dir)
     raise DataError(
         Problem(
@@ -223,12 +233,17 @@ def _load_frameworks(
     """Every tree of the dataset by name, the primary first; problems are collected."""
     out: dict[str, Framework] = {}
     for name in _framework_names(folder, meta, override, problems):
-        if isinstance(name, str) and not Path(name).exists():
+        if isinstance(name, str) and not is_path(name):
+            # a name: a folder of the dataset, else a shipped framework; never a folder
+            # that happens to sit in the current directory
             if (folder / name).is_dir():
                 name = folder / name
             elif framework_path(name, data_dir) is None:
                 problems.append(_unknown_framework(name, folder, meta, data_dir))
                 continue
+        elif isinstance(name, str) and not Path(name).is_absolute():
+            # a relative path in dataset.toml is relative to the dataset's folder
+            name = folder / name if (folder / name).exists() else Path(name)
         try:
             fw = load_framework(name, data_dir)
         except DataError as err:
@@ -297,7 +312,11 @@ def _read_observations(
     problems: list[Problem],
     warnings: list[Problem],
     cache: Codes | None = None,
+    *,
+    check_values: bool = True,
 ) -> pd.DataFrame:
+    """observations: region, year, indicator, value. ``check_values=False`` leaves the
+    values-present check to the caller (a dataset decides it with its other tables)."""
     cache = {} if cache is None else cache
     required, optional = SCHEMAS["observations"]
     raw = read_table(
@@ -309,6 +328,8 @@ def _read_observations(
         check_indicators(frame, "value", frameworks, problems, cache)
     check_duplicates(frame, ["region", "year", "indicator"], problems, "value", cache)
     check_region_spellings(frame, problems, warnings, cache)
+    if check_values:
+        check_values_present(frame, "value", problems, warnings)
     return frame
 
 
@@ -338,7 +359,7 @@ def _read_assessments(
     )
     frame = _typed(raw, problems, "score", ["region", "indicator", "assessor"])
     check_required_text(frame, ["region", "indicator", "assessor"], problems)
-    frame["stage"] = frame["stage"].where(frame["stage"] != "", "assessor")
+    frame["stage"] = read_stages(frame, problems)
     if frameworks:
         check_indicators(frame, "score", frameworks, problems, cache)
     check_duplicates(
@@ -354,8 +375,10 @@ def _read_coded(
     table: str,
     frameworks: dict[str, Framework],
     problems: list[Problem],
+    methods: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """targets or published: region, year, code, value."""
+    """targets or published: region, year, code, value. Targets of aggregates are checked
+    against the scale their scores are on under the dataset's ``methods``."""
     required, optional = SCHEMAS[table]
     raw = read_table(path, required=required, optional=optional, name=table, problems=problems)
     value = "target" if table == "targets" else "score"
@@ -374,6 +397,7 @@ def _read_coded(
         )
         if table == "targets":
             check_bounds(frame, "code", "target", frameworks, problems)
+            check_targets(frame, "code", "target", frameworks, problems, methods=methods)
     check_duplicates(frame, ["region", "year", "code"], problems, value)
     return frame
 
@@ -412,8 +436,26 @@ def load_dataset(
     primary = next(iter(frameworks.values())) if frameworks else None
     if primary is not None:
         files["framework"] = Path(primary.source)
-    tables, observation_codes = _read_tables(folder, frameworks, files, problems, warnings)
+    tables, observation_codes = _read_tables(
+        folder, frameworks, files, problems, warnings, methods=meta.get("methods", {})
+    )
     _check_across(tables, observation_codes, problems, warnings)
+    _check_values_somewhere(tables, "observations" in files, problems, warnings)
+    if not problems:
+        used = set(tables["observations"]["indicator"].astype(str)) | set(
+            tables["assessments"]["indicator"].astype(str)
+        )
+        check_frameworks_used(
+            frameworks,
+            used - {""},
+            display_path(toml_path),
+            toml_line(toml_path.read_text(encoding="utf-8"), "frameworks"),
+            problems,
+        )
+    regions = sorted({str(r) for r in pd.unique(tables["observations"]["region"])} - {""})
+    registers = read_registers(folder, frameworks, regions, files, problems, warnings)
+    known = regions or sorted({str(r) for r in tables["published"]["region"]} - {""})
+    region_table = read_region_table(folder, known, files, problems)
     bands = _read_bands(folder, primary, files, problems)
     if problems or primary is None:
         raise DataError(problems)
@@ -432,6 +474,8 @@ def load_dataset(
         bands=bands,
         files=files,
         warnings=sort_problems(warnings),
+        registers=registers,
+        region_table=region_table,
     )
 
 
@@ -449,12 +493,33 @@ def _missing_observations(folder: Path) -> Problem:
     )
 
 
+def _check_values_somewhere(
+    tables: dict[str, pd.DataFrame],
+    has_observations: bool,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
+    """A dataset needs values somewhere: observations without any value (header only, or
+    every cell empty) are refused unless assessments or published scores carry the data;
+    observations with values get the per region-year and per indicator checks."""
+    if not has_observations:
+        return
+    obs = tables["observations"]
+    elsewhere = not (tables["assessments"].empty and tables["published"].empty)
+    if not elsewhere:
+        check_values_present(obs, "value", problems, warnings, header_only_is_error=True)
+    elif np.isfinite(obs["value"].to_numpy(dtype="float64")).any():
+        check_values_present(obs, "value", problems, warnings)
+
+
 def _read_tables(
     folder: Path,
     frameworks: dict[str, Framework],
     files: dict[str, Path],
     problems: list[Problem],
     warnings: list[Problem],
+    *,
+    methods: dict[str, Any] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], Codes]:
     """Every table of :data:`SCHEMAS`, read and checked on its own (an absent or unreadable
     table is empty); also the observations' factorized columns, for the cross-table checks.
@@ -476,12 +541,12 @@ def _read_tables(
         try:
             if table == "observations":
                 tables[table] = _read_observations(
-                    path, frameworks, problems, warnings, observation_codes
+                    path, frameworks, problems, warnings, observation_codes, check_values=False
                 )
             elif table == "assessments":
                 tables[table] = _read_assessments(path, frameworks, problems, warnings)
             else:
-                tables[table] = _read_coded(path, table, frameworks, problems)
+                tables[table] = _read_coded(path, table, frameworks, problems, methods)
         except DataError as err:
             problems.extend(err.problems)
     return tables, observation_codes

@@ -23,8 +23,9 @@ import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean_id
 from smartcity_eval.io.numbers import ROW, parse_numbers
+from smartcity_eval.io.plausible import check_directions, check_node_targets, check_weights
 from smartcity_eval.io.resources import data_dir as _data_dir
-from smartcity_eval.io.resources import framework_path, shipped_frameworks
+from smartcity_eval.io.resources import framework_path, is_path, shipped_frameworks
 from smartcity_eval.io.tables import find_table, read_table
 
 __all__ = [
@@ -178,13 +179,13 @@ def framework_dir(name_or_path: str | Path, data_dir: Path | None = None) -> Pat
     """A framework given as a folder or a framework.csv path (used as it is), or the name of a
     shipped framework (of one under ``data_dir/frameworks`` when given)."""
     p = Path(name_or_path)
+    found = None if is_path(name_or_path) else framework_path(str(name_or_path), data_dir)
+    if found is not None:
+        return found  # a name is a name: a shipped framework wins over a local folder
     if p.is_dir():
         return p
     if p.is_file():
         return p.parent
-    found = framework_path(str(name_or_path), data_dir)
-    if found is not None:
-        return found
     known = shipped_frameworks(data_dir)
     raise DataError(
         Problem(
@@ -224,7 +225,7 @@ def load_framework(name_or_path: str | Path, data_dir: Path | None = None) -> Fr
     under ``data/frameworks``. Raises DataError listing every problem found.
     """
     given = Path(name_or_path)
-    if given.is_file():
+    if is_path(name_or_path) and given.is_file():
         folder, path = given.parent, given
     else:
         folder = framework_dir(name_or_path, data_dir)
@@ -304,6 +305,10 @@ def _check_nodes(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     )
     nodes = nodes[~nodes.index.duplicated()]
     _check_zero_weights(nodes, file, problems)
+    check_weights(nodes, file, problems)
+    check_directions(raw, file, problems)
+    if not problems:
+        check_node_targets(nodes, file, problems)
     if problems:
         return nodes, problems
     return _with_structure(nodes), problems

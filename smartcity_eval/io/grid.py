@@ -34,6 +34,8 @@ __all__ = [
 
 #: Rows searched for the header (and for the separator).
 HEAD = 30
+# a cell may be of any length (Python's csv module stops at 128 KiB by default)
+csv.field_size_limit(2**31 - 1)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -84,6 +86,9 @@ def decode(raw: bytes, file: str) -> str:
                 "simpan dari Excel sebagai 'CSV UTF-8 (Comma delimited)' atau sebagai .xlsx",
             )
         )
+    if "\r" in text and "\n" not in text:
+        # CR-only line ends (Excel for Mac's "CSV (Macintosh)"): one record per line
+        text = text.replace("\r", "\n")
     return text
 
 
@@ -275,11 +280,76 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def xlsx_grid(path: Path, table: str, file: str) -> tuple[pd.DataFrame, str]:
+def _percent(number_format: object) -> bool:
+    """Whether an Excel number format shows the value as a percentage (``0%``, ``0.0%``;
+    a ``%`` inside quotes or after a backslash is literal text)."""
+    fmt = re.sub(r'"[^"]*"|\\.', "", str(number_format or ""))
+    return "%" in fmt
+
+
+def _cell_shown(cell: object) -> str:
+    """A cell's text as Excel shows its number: a percentage-formatted cell holding 0.4 is
+    read as 40 (Excel shows 40 %), the number the user typed and sees."""
+    value = getattr(cell, "value", None)
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and _percent(getattr(cell, "number_format", None))
+    ):
+        return _cell_text(float(round(value * 100, 12)))
+    return _cell_text(value)
+
+
+def _sheet_problem(file: str, table: str, book: object, why: str, why_id: str) -> DataError:
+    listed = ", ".join(
+        f"'{s.title}'" + ("" if s.sheet_state == "visible" else f" ({s.sheet_state})")
+        for s in book.worksheets  # type: ignore[attr-defined]
+    )
+    return DataError(
+        Problem(
+            file,
+            None,
+            None,
+            f"{why}; the workbook's sheets are: {listed}",
+            f"name the sheet that holds the table '{table}', or delete the other sheets",
+            f"{why_id}; lembar buku kerja: {listed}",
+            f"beri nama '{table}' pada lembar yang berisi tabel, atau hapus lembar lain",
+        )
+    )
+
+
+def pick_sheet(book: object, table: str, file: str) -> object:
+    """The sheet holding ``table``: the visible sheet named like the table, else the only
+    visible sheet; a hidden sheet is never read, and a choice between several visible
+    sheets is refused, listing them."""
+    sheets = list(book.worksheets)  # type: ignore[attr-defined]
+    visible = [s for s in sheets if s.sheet_state == "visible"]
+    named = [s for s in sheets if s.title.strip().lower() == table.lower()]
+    if named and named[0].sheet_state == "visible":
+        return named[0]
+    if named:
+        raise _sheet_problem(
+            file,
+            table,
+            book,
+            f"the sheet '{named[0].title}' is hidden, so it is not read",
+            f"lembar '{named[0].title}' tersembunyi, sehingga tidak dibaca",
+        )
+    if len(visible) == 1:
+        return visible[0]
+    if not visible:
+        why, why_id = "every sheet is hidden", "semua lembar tersembunyi"
+    else:
+        why = f"no sheet is named '{table}' and {len(visible)} sheets are visible"
+        why_id = f"tidak ada lembar bernama '{table}' dan {len(visible)} lembar terlihat"
+    raise _sheet_problem(file, table, book, why, why_id)
+
+
+def _open_book(path: Path, file: str, data_only: bool) -> object:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=data_only)
     except Exception as err:  # noqa: BLE001 - any unreadable workbook is a user problem
         raise DataError(
             Problem(
@@ -292,16 +362,63 @@ def xlsx_grid(path: Path, table: str, file: str) -> tuple[pd.DataFrame, str]:
                 "buka di Excel lalu simpan lagi sebagai 'Excel Workbook (*.xlsx)'",
             )
         ) from None
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _formulas_without_value(path: Path, title: str, rows: list[list[str]], file: str) -> None:
+    """Refuse formula cells that hold no saved result (a workbook written by a program and
+    never opened in Excel): they would otherwise be read as empty."""
+    book = _open_book(path, file, data_only=False)
+    bad: list[str] = []
     try:
-        by_name = {s.lower(): s for s in book.sheetnames}
-        sheet = book[by_name[table.lower()]] if table.lower() in by_name else book.worksheets[0]
-        rows = [
-            [_cell_text(v) for v in values]
-            for values in sheet.iter_rows(min_row=1, min_col=1, values_only=True)
-        ]
-        title = sheet.title
+        for r, values in enumerate(book[title].iter_rows(values_only=True), start=1):  # type: ignore[index]
+            for c, value in enumerate(values, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    shown = rows[r - 1][c - 1] if r <= len(rows) and c <= len(rows[r - 1]) else ""
+                    if shown == "":
+                        bad.append(f"{_column_letter(c)}{r}")
     finally:
-        book.close()
+        book.close()  # type: ignore[attr-defined]
+    if bad:
+        cells = ", ".join(bad[:10]) + (f" (and {len(bad) - 10} more)" if len(bad) > 10 else "")
+        first_row = int(re.sub(r"[A-Z]+", "", bad[0]))
+        raise DataError(
+            Problem(
+                file,
+                first_row,
+                None,
+                f"formula cells without a saved value on sheet '{title}': {cells}",
+                "open the workbook in Excel (or LibreOffice), let it calculate and save it, or "
+                "replace the formulas by their values (Paste Special > Values)",
+                f"sel rumus tanpa nilai tersimpan pada lembar '{title}': {cells}",
+                "buka buku kerja di Excel (atau LibreOffice), biarkan menghitung lalu simpan, "
+                "atau ganti rumus dengan nilainya (Tempel Spesial > Nilai)",
+            )
+        )
+
+
+def xlsx_grid(path: Path, table: str, file: str) -> tuple[pd.DataFrame, str]:
+    """The sheet of ``table`` (:func:`pick_sheet`) as a grid of text cells, numbers as
+    Excel shows them (a percentage cell holding 0.4 is 40); formula cells without a saved
+    value are refused with their cell references."""
+    book = _open_book(path, file, data_only=True)
+    try:
+        sheet = pick_sheet(book, table, file)
+        rows = [
+            [_cell_shown(cell) for cell in cells]
+            for cells in sheet.iter_rows(min_row=1, min_col=1)  # type: ignore[attr-defined]
+        ]
+        title = sheet.title  # type: ignore[attr-defined]
+    finally:
+        book.close()  # type: ignore[attr-defined]
+    _formulas_without_value(path, title, rows, file)
     width = max((len(r) for r in rows), default=0)
     if width == 0:
         return pd.DataFrame(), title

@@ -98,6 +98,74 @@ def _vector_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values[codes], failed[codes]
 
 
+#: A number whose one separator is followed by exactly three digits (``1.500``, ``12,250``):
+#: 1.5 with a decimal mark, 1500 with a thousands separator.
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2}([.,])\d{3}$")
+_DECIMAL = {".": re.compile(r"^[+-]?\d*\.\d+$"), ",": re.compile(r"^[+-]?\d*,\d+$")}
+
+
+def _decimal_marks(uniques: list[str]) -> set[str]:
+    """The separators that this column uses as a decimal mark in a cell that cannot be a
+    thousands separator (``2.5``, ``0,125``, ``1234.500``)."""
+    marks: set[str] = set()
+    for cell in uniques:
+        if _AMBIGUOUS.match(cell):
+            continue
+        for mark, pattern in _DECIMAL.items():
+            if pattern.match(cell):
+                marks.add(mark)
+    return marks
+
+
+def _thousands(
+    text: pd.Series, values: np.ndarray, rows: np.ndarray, file: str | None, column: str
+) -> list[Problem]:
+    """Resolve cells like ``1.500`` column by column: when the column writes its decimals
+    with that same mark elsewhere (``2.5``) it is 1.5; when it writes them with the other
+    mark (``2,5``) it is 1500; with no evidence either way the cell is refused, with both
+    readings. Changes ``values`` in place; returns the problems."""
+    uniques = [u for u in pd.unique(text) if isinstance(u, str)]
+    from smartcity_eval.io.fastcsv import thousands_suspects  # vectorised (issue 17)
+
+    # the same marks as _decimal_marks(uniques); only the ambiguous cells it does not settle
+    marks, ambiguous = thousands_suspects(uniques, _AMBIGUOUS, _DECIMAL)
+    if not ambiguous:
+        return []
+    problems: list[Problem] = []
+    as_thousands: dict[str, float] = {}
+    for cell in ambiguous:
+        mark = _AMBIGUOUS.match(cell.replace(" ", "")).group(1)  # type: ignore[union-attr]
+        other = "," if mark == "." else "."
+        if mark in marks:
+            continue
+        whole = float(cell.replace(" ", "").replace(mark, ""))
+        if other in marks:
+            as_thousands[cell] = whole
+            continue
+        decimal = float(cell.replace(" ", "").replace(",", "."))
+        for i in np.flatnonzero((text == cell).to_numpy()):
+            values[i] = math.nan
+            problems.append(
+                Problem(
+                    file,
+                    int(rows[i]),
+                    column,
+                    f"'{cell}' could be {decimal:g} ('{mark}' as the decimal mark) or "
+                    f"{whole:.0f} ('{mark}' as a thousands separator)",
+                    f"write {whole:.0f} if you meant {whole:.0f} (no thousands separators), or "
+                    f"{cell}0 if you meant {decimal:g} (a last 0 makes the decimal mark clear)",
+                    f"'{cell}' bisa berarti {decimal:g} ('{mark}' sebagai tanda desimal) atau "
+                    f"{whole:.0f} ('{mark}' sebagai pemisah ribuan)",
+                    f"tulis {whole:.0f} bila maksudnya {whole:.0f} (tanpa pemisah ribuan), atau "
+                    f"{cell}0 bila maksudnya {decimal:g} (angka 0 di akhir memperjelas tanda desimal)",
+                )
+            )
+    if as_thousands:
+        hit = text.isin(list(as_thousands)).to_numpy()
+        values[hit] = text[hit].map(as_thousands).to_numpy(dtype="float64")
+    return problems
+
+
 def parse_numbers(
     frame: pd.DataFrame,
     column: str,
@@ -110,7 +178,10 @@ def parse_numbers(
     """Convert a text column to float, adding one problem per cell that is not a number.
 
     Empty cells (and ``na``, ``n/a``, ``-``) become NaN. With ``integer=True`` a value with
-    a fractional part is a problem. Vectorised: only cells that fail the fast parse are
+    a fractional part is a problem. A cell such as ``1.500`` (one mark, then exactly three
+    digits) is read with the column's own decimal mark (:func:`_thousands`): 1.5 when the
+    column writes ``2.5``, 1500 when it writes ``2,5``, refused with both readings when it
+    shows neither. Vectorised: only cells that fail the fast parse are
     examined one by one.
     """
     file = frame.attrs.get("file")
@@ -129,8 +200,10 @@ def parse_numbers(
     rows = frame[ROW].to_numpy()
     for i in np.flatnonzero(failed):
         cell = text.iloc[i]
+        if len(cell) > 60:  # a message shows a long cell clipped
+            cell = cell[:57] + "..."
         try:
-            values[i] = to_number(cell, comma)
+            values[i] = to_number(text.iloc[i], comma)
         except ValueError:
             values[i] = math.nan
             if integer and what == "a year":
@@ -148,6 +221,7 @@ def parse_numbers(
                     fix_id,
                 )
             )
+    problems.extend(_thousands(text, values, rows, file, column))
     if integer:
         with np.errstate(invalid="ignore"):
             fractional = np.flatnonzero(~np.isnan(values) & (np.mod(values, 1) != 0))

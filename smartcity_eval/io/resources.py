@@ -15,10 +15,12 @@ among the shipped files; a *path* is given by the caller and used as it is (see
 from __future__ import annotations
 
 import importlib.resources
+import os
 from functools import cache
 from pathlib import Path
 
 __all__ = [
+    "is_path",
     "data_dir",
     "notebook_dir",
     "framework_path",
@@ -34,6 +36,23 @@ _NOTEBOOK_PACKAGE = "smartcity_eval.notebooks"
 #: The checkout's folders, used only when the package is imported from a checkout that was
 #: never installed (``PYTHONPATH=.``), where ``smartcity_eval.data`` cannot be imported.
 _CHECKOUT = {_DATA_PACKAGE: "data", _NOTEBOOK_PACKAGE: "notebooks"}
+
+
+def is_path(spec: object) -> bool:
+    """Whether ``spec`` names a path rather than a shipped resource: a ``Path`` object, or
+    text holding a folder separator (``data/x``, ``./x``, ``x/``), starting with ``.`` or
+    ``~``, or ending in ``.csv``/``.xlsx``. Anything else is a *name*: a shipped dataset or
+    framework of that name is used even when the current folder holds a folder of the same
+    name, so a stray folder can never silently replace a shipped one."""
+    if isinstance(spec, os.PathLike):
+        return True
+    text = str(spec)
+    seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return (
+        any(sep in text for sep in seps)
+        or text.startswith((".", "~"))
+        or text.lower().endswith((".csv", ".xlsx"))
+    )
 
 
 def _package_dir(package: str) -> Path:

@@ -3,8 +3,11 @@
 A table is read with every cell as text, so that each value can be checked and reported
 with its row as a spreadsheet shows it. Accepted: UTF-8 with or without a byte-order mark
 (and UTF-16 with one, Excel's "Unicode text"); comma, semicolon or tab separators; ``.`` or
-``,`` as the decimal mark (Indonesian Excel exports use ``;`` and ``,``); or an ``.xlsx``
-workbook of the same name (the sheet named like the table, else the first sheet). Column
+``,`` as the decimal mark (Indonesian Excel exports use ``;`` and ``,``; a ``1.500`` is
+read column by column, :func:`smartcity_eval.io.numbers.parse_numbers`); CR-only line ends;
+cells of any length; or an ``.xlsx`` workbook of the same name (the visible sheet named like
+the table, else the only visible sheet; numbers as Excel shows them, a ``0%`` cell holding
+0.4 is 40; formula cells without a saved value refused: :mod:`smartcity_eval.io.grid`). Column
 names are matched case-insensitively with surrounding spaces removed; stray spaces around
 cells are trimmed silently, and runs of spaces inside the key columns are made single.
 
@@ -69,8 +72,9 @@ __all__ = [
 
 _SUFFIXES = (".csv", ".xlsx")
 
-#: Column names users often write instead of ours (Bahasa Indonesia, synonyms); used to
-#: suggest the rename, never applied silently.
+#: Column names users often write instead of ours (Bahasa Indonesia, synonyms): read as
+#: ours when the whole header is in Indonesian (:func:`_indonesian_header`), else
+#: suggested as a rename.
 ALIASES = {
     "wilayah": "region",
     "daerah": "region",
@@ -98,7 +102,37 @@ ALIASES = {
     "sumber": "source",
     "catatan": "note",
     "label_indonesia": "label_id",
+    "keterangan": "note",
+    # the office's registers (smartcity_eval.io.registers)
+    "program": "programme",
+    "perangkat_daerah": "department",
+    "opd": "department",
+    "elemen": "element",
+    "mulai": "start",
+    "tahun_mulai": "start",
+    "selesai": "end",
+    "tahun_selesai": "end",
+    "anggaran": "budget",
+    "dokumen": "document",
+    "jenis": "kind",
+    "tenggat": "due",
+    "tautan": "link",
+    "dimensi": "dimension",
 }
+
+
+def _indonesian_header(
+    columns: list[str], required: Sequence[str], known: Sequence[str]
+) -> list[str]:
+    """A header written in Bahasa Indonesia (no required column under its English name:
+    ``wilayah, tahun, indikator, nilai``) is read through :data:`ALIASES`; in a header that
+    mixes the two languages an Indonesian name is not applied but suggested as a rename."""
+    translated = set(ALIASES.values())  # "status", "target" read the same in both
+    if any(c in required and c in translated for c in columns):
+        return columns
+    return [
+        ALIASES[c] if ALIASES.get(c) in known and ALIASES[c] not in columns else c for c in columns
+    ]
 
 
 def display_path(path: Path | str) -> str:
@@ -390,6 +424,7 @@ def read_table(
     while width > 0 and not columns[width - 1]:
         width -= 1
     columns = columns[:width]
+    columns = _indonesian_header(columns, required, known)
     if not set(columns) & set(known):
         _refuse_data_as_header(grid.iloc[header_index].tolist(), header_row, required, file)
     fatal = _column_problems(columns, required, known, allow_extra, file, header_row)

@@ -26,11 +26,14 @@ __all__ = ["TOML_KEYS", "METHOD_KEYS", "read_toml", "toml_line"]
 
 TOML_KEYS = [
     "title",
+    "title_id",
     "description",
+    "description_id",
     "framework",
     "frameworks",
     "illustrative",
     "lang",
+    "timezone",
     "methods",
     "sources",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from smartcity_eval.messages import t
+from smartcity_eval.present import numbers
 from smartcity_eval.vocab import (
     BAND_ACHIEVED,
     BAND_FAR,
@@ -92,7 +94,12 @@ _DPI = 100
 
 
 def _new(width: float, height: float, **kwargs: Any) -> tuple[Figure, Any]:
+    matplotlib.rcParams["text.parse_math"] = False  # text from the data is never mathtext
     fig = plt.figure(figsize=(width, height), dpi=_DPI)
+    # detached from pyplot at once: a notebook shows the returned figure once (as the
+    # cell's value), not a second time when the inline backend flushes pyplot's figures,
+    # and a batch of reports never accumulates open figures
+    plt.close(fig)
     ax = fig.add_subplot(111, **kwargs)
     return fig, ax
 
@@ -185,7 +192,7 @@ def radar(
                     label=names.get("target", t("plot.target")),
                 )
     for angle, value in zip(angles, vals, strict=True):
-        text = "–" if math.isnan(value) else f"{value:.2f}"
+        text = numbers.fmt(value)
         ax.annotate(
             text,
             (angle, (lo if math.isnan(value) else value)),
@@ -209,6 +216,12 @@ def radar(
     ax.set_title(title, fontsize=12, fontweight="bold", pad=26)
     ax.legend(loc="upper right", bbox_to_anchor=(1.32, 1.12), fontsize=8.5, frameon=False)
     return fig
+
+
+def _cell_text(value: float, pattern: str) -> str:
+    """A heat-map cell: ``"{:.Nf}"`` patterns through the one formatter (half up)."""
+    match = re.fullmatch(r"\{:\.(\d+)f\}", pattern)
+    return numbers.fmt(value, int(match.group(1))) if match else pattern.format(value)
 
 
 def heatmap(
@@ -245,7 +258,7 @@ def heatmap(
                 ax.text(
                     j,
                     i,
-                    fmt.format(value),
+                    _cell_text(value, fmt),
                     ha="center",
                     va="center",
                     fontsize=8,
@@ -301,6 +314,7 @@ def trajectory(
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
     fig = plt.figure(figsize=(3.6 * ncols + 0.6, 2.7 * nrows + 1.2), dpi=_DPI)
+    plt.close(fig)  # shown once (see _new)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         if k >= len(rows):
@@ -410,7 +424,7 @@ def paired_bars(
             ax.text(
                 max(a[i], b[i]) + 0.04 * (hi or top),
                 y[i],
-                f"{d:+.2f}",
+                numbers.fmt(d, sign=True),
                 va="center",
                 fontsize=9,
                 color="#c0392b" if d > 0 else "#2e7d32",

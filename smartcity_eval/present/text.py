@@ -17,7 +17,9 @@ import pandas as pd
 
 from smartcity_eval.analysis._frames import cols
 from smartcity_eval.io.frameworks import Framework
-from smartcity_eval.messages import t
+from smartcity_eval.messages import LABELS, t
+from smartcity_eval.present import numbers
+from smartcity_eval.vocab import BAND_ACHIEVED
 
 __all__ = ["PER_NODE", "SHOWN", "render_text", "format_cell", "aligned_rows"]
 
@@ -48,34 +50,37 @@ PER_NODE: tuple[str, ...] = ("change", "drivers", "peers", "self")
 _TRANSLATED: dict[str, str] = {"band": "band", "status": "status"}
 
 
-def format_cell(value: Any, column: str) -> str:
-    """One cell as text: blank for missing, ``yes`` for True, rounded numbers."""
+def format_cell(value: Any, column: str, lang: str = "en") -> str:
+    """One cell as text: blank for missing, ``yes``/``ya`` for True, numbers through the one
+    formatter (:mod:`smartcity_eval.present.numbers`: half up, no negative zero)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else ""
+        return t("label.yes", lang) if value else ""
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         if column.startswith("p_"):
             return f"{value:.3g}"
         if column == "pct_achieved":
-            return f"{value:.1f}"
+            return numbers.fmt_share(value, 1)
         if column in ("weight", "gain_per_level", "max_gain"):
-            return f"{value:.4f}"
-        return f"{value:.2f}"
+            return numbers.fmt(value, 4)
+        return numbers.fmt(value)
     return str(value)
 
 
-def aligned_rows(view: pd.DataFrame, shown: Sequence[str]) -> list[str]:
-    """Header and rows of ``view[shown]``, numbers right-aligned, text left-aligned."""
-    cells = {c: [format_cell(v, c) for v in view[c]] for c in shown}
+def aligned_rows(view: pd.DataFrame, shown: Sequence[str], lang: str = "en") -> list[str]:
+    """Header and rows of ``view[shown]``, numbers right-aligned, text left-aligned; the
+    headers are the messages ``col.<column>`` in ``lang``."""
+    cells = {c: [format_cell(v, c, lang) for v in view[c]] for c in shown}
+    heads = {c: t(f"col.{c}", lang) if f"col.{c}" in LABELS["en"] else c for c in shown}
     numeric = {
         c: pd.api.types.is_numeric_dtype(view[c]) and not pd.api.types.is_bool_dtype(view[c])
         for c in shown
     }
-    widths = {c: max([len(c), *(len(x) for x in cells[c])]) for c in shown}
-    rows = [{c: c for c in shown}] + [{c: cells[c][i] for c in shown} for i in range(len(view))]
+    widths = {c: max([len(heads[c]), *(len(x) for x in cells[c])]) for c in shown}
+    rows = [heads] + [{c: cells[c][i] for c in shown} for i in range(len(view))]
     return [
         "   "
         + "  ".join(
@@ -114,12 +119,21 @@ def _section(key: str, table: pd.DataFrame, label, lang: str, depth: int | None)
         return ["   " + t("gaps.no_rows", lang)]
     view = table.copy()
     view["name"] = view["code"].map(lambda c: label(c)[0])
+    short = None  # "achieved" (>= 95 %) with the target not met reads "within 5 % of target"
+    if "band" in view.columns and "pct_achieved" in view.columns:
+        short = (view["band"] == BAND_ACHIEVED) & (view["pct_achieved"].astype(float) < 100.0)
     for column, prefix in _TRANSLATED.items():
         if column in view.columns:
             view[column] = view[column].map(lambda v, p=prefix: _display(p, v, lang))
+    if short is not None and short.any():
+        view.loc[short, "band"] = t("band.achieved_within", lang)
     several = view["region"].nunique() > 1 or view["year"].nunique() > 1
     shown = (["region", "year"] if several else []) + [c for c in SHOWN[key] if c in view]
-    lines = aligned_rows(view, shown)
+    if key == "peers":  # the ranks within kind and province, where regions.csv gives them
+        shown[shown.index("peer_rank") + 1 : shown.index("peer_rank") + 1] = [
+            c for c in ("rank_kind", "rank_province") if c in view and view[c].notna().any()
+        ]
+    lines = aligned_rows(view, shown, lang)
     if hidden:
         lines.append("   " + t("gaps.hidden", lang, n=hidden))
     return lines
@@ -146,6 +160,12 @@ def render_text(
     label = _labeller(frameworks, lang, width)
     lines = [title, "=" * len(title)] if title else []
     for number, key in enumerate(what, start=1):
-        lines += ["", f"{number}. {t(f'gaps.title.{key}', lang)}"]
-        lines += _section(key, tables[key], label, lang, depth)
+        head = f"{number}. {t(f'gaps.title.{key}', lang)}"
+        table = tables[key]
+        if key == "priorities" and "index" in table and len(table):  # the index they raise
+            code = str(table["index"].iloc[0])
+            name = label(code)[0] or code
+            head += " · " + t("text.priorities_index", lang, index=name, code=code)
+        lines += ["", head]
+        lines += _section(key, table, label, lang, depth)
     return "\n".join(lines) + "\n"

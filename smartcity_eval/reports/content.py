@@ -41,19 +41,25 @@ from typing import Any
 
 import pandas as pd
 
+from smartcity_eval import vocab
 from smartcity_eval.errors import DataError, Problem, did_you_mean
 from smartcity_eval.io.provenance import fingerprint, package_version, provenance, sha256_file
 from smartcity_eval.messages import t
+from smartcity_eval.reports.departments import register_data
+from smartcity_eval.reports.published import has_items, letter_table, published_scores, reportable
 from smartcity_eval.reports.tables import (
     element_matrix,
     headline_cards,
     indicator_coverage,
+    key_messages,
     label_of,
     missing_values,
     named,
     pillar_profile,
     rows_of,
     score_unit,
+    strength_rows,
+    target_met,
     trajectory_series,
 )
 
@@ -68,6 +74,10 @@ __all__ = [
     "robustness_of",
     "log_records",
     "vocab_text",
+    "band_word",
+    "evaluation_provenance",
+    "dataset_text",
+    "with_published",
 ]
 
 _CACHE_FORMAT = 2
@@ -129,9 +139,11 @@ def _inputs(ev: Any) -> list[dict[str, Any]]:
     ds = ev.dataset
     records = file_hashes(ds.files, base=Path(ds.path).parent)
     logged = ev.log[0].inputs if ev.log else {}
-    by_name = {Path(p).name: h for p, h in logged.items()}
-    for r in records:
-        r["sha256"] = logged.get(r["path"], by_name.get(Path(r["path"]).name, r["sha256"]))
+    by_path = {str(Path(p).resolve()): h for p, h in logged.items()}
+    base = Path(ds.path).parent
+    for r in records:  # by the file's own path: frameworks are all named framework.csv
+        full = str((base / r["path"]).resolve()) if not Path(r["path"]).is_absolute() else r["path"]
+        r["sha256"] = logged.get(r["path"], by_path.get(full, r["sha256"]))
     return records
 
 
@@ -162,8 +174,11 @@ def prepare(evaluation: Any, **changes: Any) -> BatchData:
     ev = as_evaluation(evaluation, **changes)
     ds = ev.dataset
     primary = _primary(ev)
-    scores = {primary: ev.scores}
-    scores.update({name: ev.scores_of(name) for name in ds.frameworks if name != primary})
+    if has_items(ds):
+        scores = {primary: ev.scores}
+        scores.update({name: ev.scores_of(name) for name in ds.frameworks if name != primary})
+    else:  # published results only: the published values are the scores
+        scores = {name: published_scores(ds, fw) for name, fw in ds.frameworks.items()}
     gaps = ev.gaps()
     if len(ds.assessments):
         agree = ev.agreement(by=("region", "year"))
@@ -261,25 +276,27 @@ def log_records(log: Any) -> list[dict[str, Any]]:
 def _check(ds: Any, region: str, year: int) -> None:
     toml = str(ds.files.get("dataset.toml", ds.path))
     problems = []
-    if region not in ds.regions:
+    pairs = reportable(ds)
+    regions, years = sorted({r for r, _ in pairs}), sorted({y for _, y in pairs})
+    if region not in regions:
         problems.append(
             Problem(
                 toml,
                 None,
                 "region",
                 f"the dataset has no region '{region}'",
-                did_you_mean(region, ds.regions),
+                did_you_mean(region, regions),
                 f"dataset tidak memiliki daerah '{region}'",
             )
         )
-    if int(year) not in ds.years:
+    if int(year) not in years:
         problems.append(
             Problem(
                 toml,
                 None,
                 "year",
                 f"the dataset has no year {year}",
-                did_you_mean(year, ds.years),
+                did_you_mean(year, years),
                 f"dataset tidak memiliki tahun {year}",
             )
         )
@@ -305,8 +322,14 @@ def _target_line(
     status = str(path["status"].iloc[0]) if len(path) else ""
     card["target"] = float(target["target"].iloc[0]) if len(target) else math.nan
     card["target_pct"] = float(target["pct_achieved"].iloc[0]) if len(target) else math.nan
-    card["target_band"] = vocab_text("band", band, lang)
+    pct = card["target_pct"]
+    card["target_band"] = band_word(band, pct, lang)
     card["target_band_en"] = band
+    origin = (
+        str(target["target_source"].iloc[0]) if "target_source" in target and len(target) else ""
+    )
+    card["target_origin"] = origin
+    card["target_origin_text"] = t(f"origin.{origin}", lang) if origin else ""
     card["target_status"] = vocab_text("status", status, lang)
     card["target_status_en"] = status
 
@@ -320,19 +343,59 @@ def vocab_text(kind: str, value: Any, lang: str) -> str:
     return t(f"{kind}.{value}", lang)
 
 
+def headline_name(batch: BatchData) -> str:
+    """The dataset's name of the headline tree: the settings' ``index_framework`` (a
+    dataset.toml ``[methods]`` choice; Kominfo datasets name ``kominfo_components``, whose
+    root is the published "Indeks Smart City (nilai final)") when the batch scored it,
+    else the primary tree."""
+    spec = batch.settings.index_framework
+    if spec is not None:
+        for name, fw in batch.dataset.frameworks.items():
+            if name in batch.scores and spec in (name, fw.name):
+                return name
+    return batch.primary
+
+
+def band_word(band: Any, pct: Any, lang: str) -> str:
+    """The display word of an achievement band, never claiming more than the share: the
+    band ``achieved`` (>= 95 %) of a target not met (below 100 %) reads "within 5 % of
+    target", so that "achieved"/"tercapai" means the target is met."""
+    if str(band) == vocab.BAND_ACHIEVED and not target_met(pct):
+        return t("band.achieved_within", lang)
+    return vocab_text("band", band, lang)
+
+
 def _headline(batch: BatchData, region: str, year: int, lang: str) -> list[dict[str, Any]]:
-    """The headline cards (primary tree first), the main one with its target."""
+    """The headline cards, the headline index (:func:`headline_name`) first, then the
+    primary tree and the others; the masterplan target goes on the card of the tree whose
+    root has one (the primary tree's)."""
     ds = batch.dataset
-    frameworks = {name: ds.frameworks[name] for name in batch.scores}
+    first = headline_name(batch)
+    order = [first, *(n for n in batch.scores if n != first)]
+    frameworks = {name: ds.frameworks[name] for name in order}
     bands = {
         name: (ds.bands if name == batch.primary else f.bands) for name, f in frameworks.items()
     }
-    cards = headline_cards(batch.scores, frameworks, region, year, lang, bands)
-    if cards:
-        targets = rows_of(batch.gaps["targets"], region, year)
-        paths = rows_of(batch.gaps["trajectory"], region, year)
-        _target_line(cards[0], targets, paths, frameworks[batch.primary].root, lang)
+    cards = headline_cards(
+        batch.scores, frameworks, region, year, lang, bands, getattr(ds, "region_table", None)
+    )
+    root = frameworks[batch.primary].root
+    for card in cards:
+        if card["code"] == root:
+            targets = rows_of(batch.gaps["targets"], region, year)
+            paths = rows_of(batch.gaps["trajectory"], region, year)
+            _target_line(card, targets, paths, root, lang)
     return cards
+
+
+def _letter(ev: Any, ds: Any, region: str, year: int, lang: str) -> pd.DataFrame:
+    """The published values of the region and year with their reproduction ("published vs
+    recomputed"), see :func:`smartcity_eval.reports.published.letter_table`."""
+    if not len(ds.published):
+        return letter_table(
+            pd.DataFrame(columns=["region", "year", "code"]), ds, region, year, lang
+        )
+    return letter_table(ev.reproduce(), ds, region, year, lang)
 
 
 def _with_vocab_text(frame: pd.DataFrame, column: str, kind: str, lang: str) -> pd.DataFrame:
@@ -361,11 +424,21 @@ def _gap_tables(batch: BatchData, fw: Any, region: str, year: int, lang: str) ->
         priorities = named(priorities, fw, lang)
         priorities["parent_label"] = [label_of(pfw, c, lang) for c in priorities["parent"]]
     return {
-        "targets": _with_vocab_text(targets, "band", "band", lang),
+        "targets": targets.assign(
+            band_text=[
+                band_word(b, p, lang)
+                for b, p in zip(targets["band"], targets["pct_achieved"], strict=True)
+            ],
+            origin_text=[
+                t(f"origin.{o}", lang) if str(o) else "" for o in targets["target_source"]
+            ],
+        ),
         "trajectory": _with_vocab_text(paths, "status", "status", lang),
         "trajectory_series": trajectory_series(scores, fw, region, list(paths["code"]), year),
         "change": change,
-        "strengths": named(rows_of(gaps["strengths"], region, year), fw, lang),
+        "strengths": strength_rows(
+            named(rows_of(gaps["strengths"], region, year), fw, lang), targets, paths
+        ),
         "self": named(own[own["level"] <= 1].reset_index(drop=True), fw, lang),
         "priorities": priorities,
     }
@@ -393,8 +466,10 @@ def _meta(batch: BatchData, fw: Any, region: str, year: int, lang: str, cards: l
         "year": year,
         "lang": lang,
         "dataset": ds.name,
-        "title": ds.title,
+        "title": dataset_text(ds, "title", lang),
+        "description": dataset_text(ds, "description", lang),
         "illustrative": bool(ds.illustrative),
+        "timezone": str((getattr(ds, "meta", {}) or {}).get("timezone", "") or ""),
         "unit": unit,
         "lo": lo,
         "hi": hi,
@@ -408,17 +483,66 @@ def _meta(batch: BatchData, fw: Any, region: str, year: int, lang: str, cards: l
     }
 
 
+def with_published(
+    frame: pd.DataFrame, published: pd.DataFrame, region: str, year: int
+) -> pd.DataFrame:
+    """``frame`` (with ``code``) with ``published``: the published value of each code for
+    ``region`` and ``year`` (published.csv; NaN where none). The report shows the published
+    value where one exists, so that it reads as the official letter."""
+    if published is None or published.empty or "code" not in frame:
+        return frame.assign(published=float("nan"))
+    rows = published[(published["region"] == region) & (published["year"] == int(year))]
+    values = rows.drop_duplicates("code").set_index("code")["score"].astype(float)
+    return frame.assign(published=[float(values.get(c, float("nan"))) for c in frame["code"]])
+
+
+def dataset_text(ds: Any, key: str, lang: str) -> str:
+    """The dataset's ``title`` or ``description`` in ``lang``: ``<key>_id`` of dataset.toml
+    for Indonesian where it is given, else ``<key>`` (the title falls back to the name)."""
+    meta = getattr(ds, "meta", {}) or {}
+    if lang == "id" and str(meta.get(f"{key}_id", "")).strip():
+        return str(meta[f"{key}_id"])
+    return str(meta.get(key, ds.name if key == "title" else ""))
+
+
 def _provenance(batch: BatchData, ev: Any, region: str, year: int, lang: str) -> dict:
     """The provenance record, read from the Evaluations' logs: the batch's steps (load,
     scores, gaps, agreement) then this report's own (robustness), each with its parameters,
     input hashes and package version; the input files with the SHA-256 the log recorded."""
     ds = batch.dataset
-    steps = [*batch.log, *(e for e in ev.log if e.step != "load")]
+    steps = [*batch.log, *(e for e in ev.log if e.step != "load" and e not in batch.log)]
     params = {"dataset": ds.name, "region": region, "year": year, "lang": lang}
     prov = provenance(ds.files, batch.settings.to_dict(), params, inputs=batch.inputs)
-    prov["steps"] = log_records(steps)
+    prov["steps"] = _relative_steps(log_records(steps), ds)
     if steps:
         prov["version"] = steps[0].version
+    return prov
+
+
+def _relative_steps(records: list[dict[str, Any]], ds: Any) -> list[dict[str, Any]]:
+    """The log records with the paths in their parameters relative to the dataset's parent
+    folder (no machine-specific absolute paths in a report)."""
+    base = Path(ds.path).resolve().parent
+    out = []
+    for rec in records:
+        params = dict(rec.get("parameters") or {})
+        for key, value in params.items():
+            if key == "path" and isinstance(value, str) and Path(value).is_absolute():
+                try:
+                    params[key] = Path(value).resolve().relative_to(base).as_posix()
+                except ValueError:
+                    params[key] = Path(value).name
+        out.append({**rec, "parameters": params})
+    return out
+
+
+def evaluation_provenance(ev: Any, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The provenance record of any result of an Evaluation (the auditor's notebook): input
+    files with the SHA-256 its log recorded, settings, ``parameters``, package version and
+    the log's steps, as in the annual report."""
+    ds = ev.dataset
+    prov = provenance(ds.files, ev.settings.to_dict(), parameters, inputs=_inputs(ev))
+    prov["steps"] = _relative_steps(log_records(ev.log), ds)
     return prov
 
 
@@ -452,7 +576,8 @@ def report_data(
     ``priorities``, ``agreement`` (dict or None), ``disagreement``, ``coverage``,
     ``missing``, ``robustness`` (the dict of
     :func:`smartcity_eval.robustness.summary.robustness_report`, or None) and
-    ``provenance`` (dict, with the log's ``steps``). Tables are pandas DataFrames with a
+    ``provenance`` (dict, with the log's ``steps``) and ``messages`` (the key messages,
+    :func:`smartcity_eval.reports.tables.key_messages`). Tables are pandas DataFrames with a
     ``label`` column of display names in ``lang``.
     """
     ev = as_evaluation(evaluation, **changes)
@@ -464,10 +589,17 @@ def report_data(
     fw = ds.frameworks[batch.primary]
     scores = batch.scores[batch.primary]
     cards = _headline(batch, region, year, lang)
-    return {
+    report = {
         "meta": _meta(batch, fw, region, year, lang, cards),
         "headline": cards,
-        "profile": pillar_profile(scores, fw, batch.gaps["targets"], region, year, lang),
+        "letter": _letter(ev, ds, region, year, lang),
+        "has_items": has_items(ds),
+        "profile": with_published(
+            pillar_profile(scores, fw, batch.gaps["targets"], region, year, lang),
+            ds.published,
+            region,
+            year,
+        ),
         "elements": element_matrix(scores, fw, region, year, lang),
         **_gap_tables(batch, fw, region, year, lang),
         **_assessor_tables(batch, fw, region, year, lang),
@@ -475,4 +607,7 @@ def report_data(
         "missing": missing_values(scores, ds.observations, fw, region, year, lang),
         "robustness": robustness_of(ev, region, year),
         "provenance": _provenance(batch, ev, region, year, lang),
+        "registers": register_data(ev, region, year, lang),
     }
+    report["messages"] = key_messages(report, lang)
+    return report

@@ -47,8 +47,9 @@ _MODULES = (
 
 
 def warm_up() -> None:
-    """Import what a report needs, draw one throw-away figure (font cache), and snapshot
-    the matplotlib and pandas options to restore before every report."""
+    """Import what a report needs, turn matplotlib's mathtext off (``text.parse_math``),
+    draw one throw-away figure (font cache), and snapshot the matplotlib and pandas
+    options to restore before every report."""
     import importlib
 
     for name in _MODULES:
@@ -57,6 +58,9 @@ def warm_up() -> None:
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
+    # text from the data (a region named "Kota $X$") is drawn as it is, never parsed as
+    # mathtext, in every figure of every report (the snapshot below restores it each time)
+    mpl.rcParams["text.parse_math"] = False
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.plot([0, 1], [0, 1])
     ax.set_title("warm-up")

@@ -8,9 +8,11 @@ the files written (relative to the dataset folder) and the headline numbers. It 
 rewritten atomically after every finished report, so a killed run leaves a manifest that
 describes exactly the reports that were finished.
 
-``index.html`` is a table of regions by years linking every report (and its PDF), with the
-headline index and band of each, failed reports in red linking to the notebook that holds
-the error.
+``index.html`` is the province overview (:mod:`smartcity_eval.reports.overview`: every
+region ranked by the official index of the latest year, with its dimensions, pillars,
+change and rank change, a dot plot, links to each report), then a table of regions by years
+linking every report (and its PDF, Word and Excel copies), with the headline index and band
+of each, failed reports in red linking to the notebook that holds the error.
 """
 
 from __future__ import annotations
@@ -90,6 +92,13 @@ a{color:#0b69a3}.links a{margin:0 .25rem;font-size:.85rem}
 .summary{display:flex;gap:1.5rem;flex-wrap:wrap}.summary div{background:#f0f4f8;padding:.5rem 1rem;
 border-radius:6px}footer{color:#52606d;font-size:.85rem;margin-top:2rem}
 code{font-size:.8rem}
+table.overview th,table.overview td{padding:.3rem .45rem;font-size:.9rem}
+table.overview td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.overview td.region{text-align:left}figure{margin:1rem 0}figcaption{color:#52606d;font-size:.85rem}
+h2{font-size:1.3rem;margin-top:1.8rem;border-bottom:2px solid #d9e2ec}
+@page{size:A4;margin:16mm 12mm}
+@media print{body{max-width:none;margin:0;font-size:9pt}table{font-size:7.5pt;break-inside:auto}
+tr{break-inside:avoid}h2{break-after:avoid}th,td{padding:2pt 3pt;overflow-wrap:anywhere}}
 """
 
 
@@ -130,6 +139,23 @@ def _cell(entry: dict[str, Any] | None, lang: str) -> str:
     return f'<td class="failed">{inner}<span class="err">{err}</span></td>'
 
 
+def _overview(manifest: dict[str, Any], by_key: dict[str, Any], lang: str) -> str:
+    """The province overview (see :mod:`smartcity_eval.reports.overview`) when the
+    manifest holds one: every region ranked, linked to its report of that year."""
+    data = manifest.get("overview")
+    if not data or not data.get("rows"):
+        return ""
+    from smartcity_eval.reports.overview import render_overview_body
+
+    labels = {"html": t("index.open", lang), "pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
+    links: dict[str, dict[str, str]] = {}
+    for row in data["rows"]:
+        entry = by_key.get(entry_key(row["region"], data["year"])) or {}
+        files = entry.get("files", {}) if entry.get("status") == "ok" else {}
+        links[row["region"]] = {labels[k]: files[k] for k in labels if k in files}
+    return render_overview_body(data, links, lang)
+
+
 def render_index(manifest: dict[str, Any], lang: str = "en") -> str:
     """The index page of one dataset's reports (a self-contained HTML page)."""
     reports = manifest.get("reports", [])
@@ -165,6 +191,8 @@ def render_index(manifest: dict[str, Any], lang: str = "en") -> str:
 <div class="summary"><div>{html.escape(t("index.n_ok", lang))}: <b>{n_ok}</b></div>
 <div>{html.escape(t("index.n_failed", lang))}: <b>{n_failed}</b></div>
 <div>{html.escape(t("index.cell_shows", lang))}: <b>{index_name}</b></div></div>
+{_overview(manifest, by_key, lang)}
+<h2>{html.escape(t("overview.all_reports", lang))}</h2>
 <table><thead><tr><th>{html.escape(t("label.region", lang))}</th>{head}</tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 <footer><p>{html.escape(t("index.generated", lang))}: {html.escape(str(manifest.get("updated", "")))}

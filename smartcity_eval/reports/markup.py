@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from smartcity_eval.messages import t
-from smartcity_eval.present import plots
+from smartcity_eval.present import numbers, plots
 
 __all__ = [
     "CSS",
@@ -28,6 +28,8 @@ __all__ = [
     "render",
     "esc",
     "fmt",
+    "share",
+    "local_time",
     "heading",
     "message",
     "figure",
@@ -36,6 +38,9 @@ __all__ = [
     "lang_of",
     "axis_score",
 ]
+
+#: Resolution of the report's figures (PNG), enough for print; shown at screen size.
+PRINT_DPI = 180
 
 CSS = """
 <style>
@@ -124,18 +129,40 @@ def esc(text: Any) -> str:
 
 
 def fmt(value: Any, digits: int = 2, sign: bool = False) -> str:
-    """A number for display ('–' when missing), ``digits`` decimals, optional sign; the
-    Indonesian decimal comma is not used so that numbers read the same in both languages
-    and match the CSV outputs."""
-    if value is None:
-        return "–"
+    """A number for display: :func:`smartcity_eval.present.numbers.fmt` (half up on the
+    decimal value, '–' when missing, no negative zero); the Indonesian decimal comma is not
+    used so that numbers read the same in both languages and match the CSV outputs."""
+    return numbers.fmt(value, digits, sign)
+
+
+def share(value: Any, digits: int = 0) -> str:
+    """A share of a target in percent, cut down (never rounded up into "100 %")."""
+    return numbers.fmt_share(value, digits)
+
+
+#: The Indonesian time zones (abbreviation of each IANA zone a region may be in).
+ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def local_time(stamp: Any, zone: str | None) -> str:
+    """An ISO 8601 time (e.g. ``2026-12-02T05:06:08+00:00``) in the region's time zone
+    (``dataset.toml`` ``timezone``, an IANA name), as ``2026-12-02 13:06:08 WITA``; the
+    stamp as it is without a zone (the manifest keeps UTC)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not zone or not stamp:
+        return str(stamp or "")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(number):
-        return "–"
-    return f"{number:+.{digits}f}" if sign else f"{number:.{digits}f}"
+        when = dt.datetime.fromisoformat(str(stamp)).astimezone(ZoneInfo(str(zone)))
+    except (ValueError, ZoneInfoNotFoundError):
+        return str(stamp)
+    return when.strftime("%Y-%m-%d %H:%M:%S ") + ZONES.get(str(zone), when.strftime("%Z"))
 
 
 def heading(key: str, lang: str, text: str | None = None) -> str:
@@ -152,9 +179,13 @@ def message(text: str) -> str:
 
 def figure(fig: Any, alt: str) -> str:
     """``fig`` as an embedded PNG, its title ``alt`` as alternative text."""
-    data = base64.b64encode(plots.figure_png(fig)).decode("ascii")
+    png = plots.figure_png(fig, dpi=PRINT_DPI)
+    # drawn at print resolution, shown at the screen size of 110 dpi (sharp on paper)
+    width = round(int.from_bytes(png[16:20], "big") * 110 / PRINT_DPI)
+    data = base64.b64encode(png).decode("ascii")
     return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}" title="{esc(alt)}">'
+        f'<figure><img src="data:image/png;base64,{data}" width="{width}" alt="{esc(alt)}" '
+        f'title="{esc(alt)}">'
         f"<figcaption hidden>{esc(alt)}</figcaption></figure>"
     )
 

@@ -51,10 +51,23 @@ from smartcity_eval.io.provenance import fingerprint, package_version, sha256_fi
 from smartcity_eval.io.resources import notebook_dir
 from smartcity_eval.messages import t
 from smartcity_eval.reports import manifest as mf
+from smartcity_eval.reports.control import (
+    LOCK_NAME,
+    BatchInterrupted,
+    acquire_lock,
+    check_memory,
+    main_not_reimported,
+    release_lock,
+    stop_on_signals,
+    stop_workers,
+)
+from smartcity_eval.reports.departments import write_department_pages
 from smartcity_eval.reports.worker import STAGING_PREFIX, ReportJob, init_process, ping, run_job
 from smartcity_eval.vocab import LANGS
 
 __all__ = [
+    "BatchInterrupted",
+    "LOCK_NAME",
     "NOTEBOOK_DIR",
     "REPORT_NOTEBOOK",
     "FORMATS",
@@ -70,7 +83,7 @@ NOTEBOOK_DIR = notebook_dir()
 #: The annual report template.
 REPORT_NOTEBOOK = NOTEBOOK_DIR / "annual_report.ipynb"
 #: Output formats ``--format`` accepts.
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "docx")
 
 
 def _slugs(names: Iterable[str]) -> dict[str, str]:
@@ -174,6 +187,7 @@ def plan_reports(
     timeout: float = 600.0,
     cache: str | None = None,
     extra_parameters: dict[str, Any] | None = None,
+    paper: str = "a4",
 ) -> tuple[list[ReportJob], dict[str, Any]]:
     """The jobs of a batch and the manifest header, without running anything.
 
@@ -186,6 +200,7 @@ def plan_reports(
     """
     from smartcity_eval.io.provenance import file_hashes
     from smartcity_eval.reports.content import as_evaluation, log_records
+    from smartcity_eval.reports.published import reportable
 
     ev = as_evaluation(evaluation)
     dataset = ev.dataset
@@ -194,16 +209,26 @@ def plan_reports(
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise DataError(
-            Problem(None, None, "format", f"unknown format '{bad[0]}'", "use html, pdf or html,pdf")
+            Problem(
+                None,
+                None,
+                "format",
+                f"unknown format '{bad[0]}'",
+                "use html, pdf, docx or html,pdf,docx",
+            )
         )
     lang = lang or dataset.lang
     if lang not in LANGS:
         raise DataError(Problem(None, None, "lang", f"unknown language '{lang}'", "use id or en"))
     toml = str(dataset.files.get("dataset.toml", dataset.path))
+    # observed pairs, or the published ones of a dataset of published results only
+    observed = set(reportable(dataset))
+    all_years = sorted({y for _, y in observed})
+    all_regions = sorted({r for r, _ in observed})
     chosen_years = _check_selection(
-        [int(y) for y in years] if years else None, dataset.years, "year", toml
+        [int(y) for y in years] if years else None, all_years, "year", toml
     )
-    chosen_regions = _check_selection(regions, dataset.regions, "region", toml)
+    chosen_regions = _check_selection(regions, all_regions, "region", toml)
     template = Path(notebook) if notebook else REPORT_NOTEBOOK
     if not template.is_file():
         raise DataError(
@@ -220,10 +245,7 @@ def plan_reports(
     template_hash = sha256_file(template)
     version = package_version()
     settings = _plain(ev.settings.to_dict())
-    slugs = _slugs(dataset.regions)
-    observed = set(
-        zip(dataset.observations["region"], dataset.observations["year"].astype(int), strict=True)
-    )
+    slugs = _slugs(all_regions)
     jobs = []
     for region in chosen_regions:
         for year in chosen_years:
@@ -240,7 +262,7 @@ def plan_reports(
             key = fingerprint(
                 [(i["role"], i["sha256"]) for i in inputs],
                 params,
-                list(formats),
+                [*formats, f"paper={paper}"],
                 template_hash,
                 version,
             )
@@ -258,7 +280,7 @@ def plan_reports(
                     timeout=float(timeout),
                     key=key,
                     lang=lang,
-                    extra={"slug": slugs[region]},
+                    extra={"slug": slugs[region], "paper": paper},
                 )
             )
     header = {
@@ -283,7 +305,9 @@ def _is_current(job: ReportJob, entry: dict[str, Any] | None, root: Path) -> boo
     if not entry or entry.get("status") != "ok" or entry.get("key") != job.key:
         return False
     files = entry.get("files", {})
-    wanted = {"ipynb"} | ({"html"} if set(job.formats) & {"html", "pdf"} else set())
+    from smartcity_eval.reports.render import tool_found
+
+    wanted = {"ipynb", "html"} | {f for f in job.formats if f != "html" and tool_found(f)}
     if not wanted <= set(files):
         return False
     return all((root / rel).is_file() for rel in files.values())
@@ -403,6 +427,7 @@ def run_reports(
     use_cache: bool = True,
     extra_parameters: dict[str, Any] | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
+    paper: str = "a4",
 ) -> BatchResult:
     """Make the reports of a dataset (see the module docstring).
 
@@ -451,9 +476,52 @@ def run_reports(
         timeout=timeout,
         cache=cache_path,
         extra_parameters=extra_parameters,
+        paper=paper,
     )
     lang = header["lang"]
     root.mkdir(parents=True, exist_ok=True)
+    lock = acquire_lock(root)
+    try:
+        with stop_on_signals():
+            return _run_locked(
+                ev,
+                plan,
+                header,
+                root,
+                out,
+                cache_path,
+                started,
+                force=force,
+                jobs=jobs,
+                kernel_name=kernel_name,
+                progress=progress,
+                on_result=on_result,
+            )
+    finally:
+        release_lock(lock)
+
+
+def _run_locked(
+    ev: Any,
+    plan: list[ReportJob],
+    header: dict[str, Any],
+    root: Path,
+    out: Path,
+    cache_path: str | None,
+    started: float,
+    *,
+    force: bool,
+    jobs: int | None,
+    kernel_name: str,
+    progress: bool | TextIO,
+    on_result: Callable[[dict[str, Any]], None] | None,
+) -> BatchResult:
+    """The body of :func:`run_reports`, run while this process holds the folder's lock."""
+    from smartcity_eval.reports.overview import add_overview, write_batch_outputs
+    from smartcity_eval.reports.render import tool_found
+
+    lang = header["lang"]
+    add_overview(ev, header, lang)
     _clean_staging(root)
     recorder = _Recorder(root, header, mf.load_manifest(root / mf.MANIFEST_NAME))
     todo: list[ReportJob] = []
@@ -482,8 +550,15 @@ def run_reports(
 
         if find_chromium() is None:
             notes.append(t("summary.no_pdf", lang))
+    if "docx" in header["formats"] and not tool_found("docx"):
+        notes.append(t("summary.no_docx", lang))
     if todo:
         n_workers = max(1, min(int(jobs or default_jobs()), len(todo)))
+        check_memory(
+            int(ev.dataset.observations["indicator"].nunique()),
+            n_workers,
+            str(ev.dataset.files.get("dataset.toml", ev.dataset.path)),
+        )
         executed = _execute(
             todo,
             n_workers,
@@ -496,11 +571,17 @@ def run_reports(
             lang=lang,
         )
         results.extend(executed)
+    write_department_pages(ev, plan, lang)  # issue 13: <region>/<year>/departments/*.html
     recorder.save()
     with contextlib.suppress(OSError):
         _write_root_index(out, lang)
     for r in results:
-        notes.extend(n for n in r.get("notes", []) if n.startswith("pdf") and n not in notes)
+        notes.extend(
+            n
+            for n in r.get("notes", [])
+            if n.startswith(("pdf failed", "docx failed")) and n not in notes
+        )
+    write_batch_outputs(recorder.root, recorder.index, header, lang)
     results.sort(key=lambda r: (r["region"], r["year"]))
     return BatchResult(
         results=results,
@@ -565,12 +646,15 @@ def _execute(
         while pending and attempts < 2:
             attempts += 1
             ctx = mp.get_context("spawn")
-            with cf.ProcessPoolExecutor(
-                max_workers=n_workers,
-                mp_context=ctx,
-                initializer=init_process,
-                initargs=(kernel_name, cwd),
-            ) as pool:
+            with (
+                main_not_reimported(),
+                cf.ProcessPoolExecutor(
+                    max_workers=n_workers,
+                    mp_context=ctx,
+                    initializer=init_process,
+                    initargs=(kernel_name, cwd),
+                ) as pool,
+            ):
                 try:
                     # start (and warm) the workers while this process prepares the cache
                     for _ in range(n_workers):
@@ -591,7 +675,7 @@ def _execute(
                         _finish(job, result, recorder, done, bar, on_result)
                     pending = broken
                 except BaseException:  # Ctrl-C: stop the workers we started, keep what is done
-                    _stop_workers(pool)
+                    stop_workers(pool)
                     raise
         for job in pending:  # a worker process died twice: report, do not hang
             _finish(
@@ -606,16 +690,6 @@ def _execute(
         if bar is not None:
             bar.close()
     return done
-
-
-def _stop_workers(pool: cf.ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate this pool's worker processes (their
-    kernels exit by themselves when their parent is gone: ipykernel's parent poller)."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
 
 
 def _failure(job: ReportJob, error: str) -> dict[str, Any]:

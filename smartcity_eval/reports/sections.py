@@ -23,6 +23,7 @@ from typing import Any
 
 from smartcity_eval.reports import sections_quality, sections_results
 from smartcity_eval.reports.markup import CSS, fmt, render
+from smartcity_eval.reports.sections_departments import supporting_documents, who_does_what
 from smartcity_eval.reports.sections_quality import agreement, coverage, provenance, robustness
 from smartcity_eval.reports.sections_results import (
     change,
@@ -30,6 +31,7 @@ from smartcity_eval.reports.sections_results import (
     gaps,
     header,
     headline,
+    key_messages,
     priorities,
     profile,
     self_assessment,
@@ -42,6 +44,8 @@ __all__ = [
     "SECTIONS",
     *sections_results.__all__,
     *sections_quality.__all__,
+    "who_does_what",
+    "supporting_documents",
     "all_sections",
     "render",
     "fmt",
@@ -51,6 +55,7 @@ __all__ = [
 SECTIONS: tuple[Callable[[dict[str, Any]], None], ...] = (
     header,
     headline,
+    key_messages,
     profile,
     elements,
     gaps,
@@ -59,6 +64,8 @@ SECTIONS: tuple[Callable[[dict[str, Any]], None], ...] = (
     strengths,
     self_assessment,
     priorities,
+    who_does_what,
+    supporting_documents,
     agreement,
     coverage,
     robustness,

@@ -51,6 +51,8 @@ def agreement(report: dict[str, Any]) -> None:
     stats_table = h.table(
         frame, {"stat": t("label.statistic", lang), "value": t("label.value", lang)}
     )
+    verdict = h.message(agreement_verdict(stats, lang))
+    notes = "".join(f'<p class="explain">{h.esc(n)}</p>' for n in agreement_notes(stats, lang))
     spread = report["disagreement"]
     figure = ""
     items = ""
@@ -86,9 +88,43 @@ def agreement(report: dict[str, Any]) -> None:
         )
     h.emit(
         h.wrap(
-            head + f'<div class="cols"><div>{stats_table}</div><div>{figure}</div></div>' + items
+            head
+            + verdict
+            + f'<div class="cols"><div>{stats_table}{notes}</div><div>{figure}</div></div>'
+            + items
         )
     )
+
+
+#: Krippendorff's (2004) thresholds for alpha: >= 0.8 good, >= 0.667 tentative conclusions.
+ALPHA_GOOD, ALPHA_TENTATIVE = 0.8, 0.667
+
+
+def agreement_verdict(stats: dict[str, Any], lang: str) -> str:
+    """The verdict on Krippendorff's alpha (ordinal) in words, against the thresholds the
+    section quotes: e.g. "alpha 0.527 is below the lowest threshold 0.667"."""
+    alpha = stats.get("alpha_ordinal")
+    if alpha is None or pd.isna(alpha):
+        return t("agree.verdict.none", lang)
+    alpha = float(alpha)
+    if alpha >= ALPHA_GOOD:
+        key = "agree.verdict.good"
+    elif alpha >= ALPHA_TENTATIVE:
+        key = "agree.verdict.tentative"
+    else:
+        key = "agree.verdict.low"
+    return t(key, lang, alpha=fmt(alpha, 3), good=fmt(ALPHA_GOOD, 1), low=fmt(ALPHA_TENTATIVE, 3))
+
+
+def agreement_notes(stats: dict[str, Any], lang: str) -> list[str]:
+    """The notes of the statistics in ``lang`` (e.g. Fleiss' kappa computed on the 63 of 71
+    items that every assessor scored)."""
+    out = []
+    n_items, n_complete = stats.get("n_items"), stats.get("n_complete")
+    known = n_items is not None and n_complete is not None and not pd.isna(n_complete)
+    if known and int(n_complete) < int(n_items):
+        out.append(t("agree.note.complete", lang, k=int(n_complete), n=int(n_items)))
+    return out
 
 
 def coverage(report: dict[str, Any]) -> None:
@@ -185,7 +221,20 @@ def robustness(report: dict[str, Any]) -> None:
     h.emit(h.wrap(head + f'<p class="msg">{h.esc(text)}</p>' + h.figure(fig, title)))
 
 
-def _steps_table(steps: list[dict[str, Any]], lang: str) -> str:
+def _known(key: str, lang: str, default: str) -> str:
+    """The message ``key`` in ``lang``, or ``default`` when the catalogue lacks it."""
+    text = t(key, lang)
+    return default if text == key else text
+
+
+def _role(role: Any, lang: str) -> str:
+    """A file's role in ``lang`` (``framework:spbe_2020`` -> "kerangka spbe_2020")."""
+    base, _, name = str(role).partition(":")
+    text = _known(f"role.{base}", lang, base)
+    return f"{text} {name}" if name else text
+
+
+def _steps_table(steps: list[dict[str, Any]], lang: str, zone: str | None = None) -> str:
     """The Evaluation's log as a table: each step, its own parameters (the settings, shared
     by every step, are in the settings table), the package version and the seconds taken."""
     frame = pd.DataFrame(
@@ -200,7 +249,7 @@ def _steps_table(steps: list[dict[str, Any]], lang: str) -> str:
                 for s in steps
             ],
             "version": [s["version"] for s in steps],
-            "started": [s["started"] for s in steps],
+            "started": [h.local_time(s["started"], zone) for s in steps],
             "seconds": [float(s["seconds"]) for s in steps],
         }
     )
@@ -223,7 +272,10 @@ def provenance(report: dict[str, Any]) -> None:
     the steps of the Evaluation's log."""
     lang = h.lang_of(report)
     p = report["provenance"]
+    zone = report["meta"].get("timezone")
     inputs = pd.DataFrame(p["inputs"])
+    if "role" in inputs:
+        inputs = inputs.assign(role=[_role(r, lang) for r in inputs["role"]])
     files = h.table(
         inputs,
         {
@@ -238,7 +290,7 @@ def provenance(report: dict[str, Any]) -> None:
     settings = {**p.get("methods", {}), **p.get("parameters", {})}
     frame = pd.DataFrame(
         {
-            "k": list(settings),
+            "k": [_known(f"setting.{k}", lang, k) for k in settings],
             "v": [
                 json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
                 for v in settings.values()
@@ -247,14 +299,14 @@ def provenance(report: dict[str, Any]) -> None:
     )
     methods = h.table(frame, {"k": t("label.setting", lang), "v": t("label.value", lang)})
     steps = (
-        f"<h3>{h.esc(t('prov.steps', lang))}</h3>" + _steps_table(p["steps"], lang)
+        f"<h3>{h.esc(t('prov.steps', lang))}</h3>" + _steps_table(p["steps"], lang, zone)
         if p.get("steps")
         else ""
     )
     facts = (
         f"<p><b>{h.esc(t('prov.package', lang))}:</b> smartcity-eval {h.esc(p['version'])} · "
         f"<b>{h.esc(t('prov.python', lang))}:</b> {h.esc(p.get('python', ''))} · "
-        f"<b>{h.esc(t('prov.created', lang))}:</b> {h.esc(p['created'])}<br>"
+        f"<b>{h.esc(t('prov.created', lang))}:</b> {h.esc(h.local_time(p['created'], zone))}<br>"
         f"<b>{h.esc(t('prov.fingerprint', lang))}:</b> <code>{h.esc(p['fingerprint'])}</code></p>"
     )
     h.emit(

@@ -22,10 +22,12 @@ from smartcity_eval.present import plots
 from smartcity_eval.reports import markup as h
 from smartcity_eval.reports.markup import CSS, fmt
 from smartcity_eval.reports.worker import HEADLINE_MIME
+from smartcity_eval.scoring.bands import round_half_up
 
 __all__ = [
     "header",
     "headline",
+    "key_messages",
     "profile",
     "elements",
     "gaps",
@@ -68,6 +70,10 @@ def headline(report: dict[str, Any]) -> None:
         lines = []
         if card.get("rank") is not None and card["n"] > 1:
             lines.append(h.esc(t("headline.rank", lang, rank=card["rank"], n=card["n"])))
+        for by in ("kind", "province"):  # within the region's kind and province (regions.csv)
+            if card.get(f"rank_{by}") is not None and card.get(f"n_{by}", 0) > 1:
+                values = {by: card[by], "rank": card[f"rank_{by}"], "n": card[f"n_{by}"]}
+                lines.append(h.esc(t(f"headline.rank_{by}", lang, **values)))
         if card.get("previous_year") is None:
             lines.append(h.esc(t("headline.first_year", lang)))
         elif math.isnan(card["change"]):
@@ -94,9 +100,9 @@ def headline(report: dict[str, Any]) -> None:
         target = card.get("target")
         if target is not None and not math.isnan(target):
             band = plots.BAND_TEXT.get(card.get("target_band_en", ""), "#1f2933")
-            line = h.esc(t("headline.target", lang, target=fmt(target))) + (
+            line = h.esc(_target_text(card, lang, fmt(target))) + (
                 f' <span style="color:{band};font-weight:700">{h.esc(card.get("target_band", ""))}'
-                f" ({h.esc(fmt(card.get('target_pct'), 0))} %)</span>"
+                f" ({h.esc(h.share(card.get('target_pct')))} %)</span>"
             )
             if card.get("target_status"):
                 colour = plots.STATUS_COLOURS.get(card.get("target_status_en", ""), "#1f2933")
@@ -106,7 +112,8 @@ def headline(report: dict[str, Any]) -> None:
                 )
             lines.append(line)
         rendered = "".join(f'<div class="line">{line}</div>' for line in lines)
-        value = fmt(card["score"]) if not math.isnan(card["score"]) else t("headline.missing", lang)
+        shown = round_half_up(card["score"])  # as published: the value its band is given to
+        value = fmt(shown) if not math.isnan(card["score"]) else t("headline.missing", lang)
         parts.append(
             f'<div class="card{" main" if k == 0 else ""}"><div class="name">{h.esc(card["label"])}'
             f' <code>{h.esc(card["code"])}</code></div><div class="value">{h.esc(value)}</div>'
@@ -129,9 +136,57 @@ def headline(report: dict[str, Any]) -> None:
         "year": m["year"],
     }
     h.emit(
-        h.wrap(h.heading("sec.headline", lang) + f'<div class="cards">{"".join(parts)}</div>'),
+        h.wrap(
+            h.heading("sec.headline", lang)
+            + f'<div class="cards">{"".join(parts)}</div>'
+            + _letter(report, lang)
+        ),
         {HEADLINE_MIME: json.loads(json.dumps(data))},
     )
+
+
+def _letter(report: dict[str, Any], lang: str) -> str:
+    """The published values of the region and year, each with its reproduction: the
+    recomputed value, the difference, the tolerance the published precision implies, and
+    the verdict (match, mismatch, not computable)."""
+    from smartcity_eval import vocab
+
+    table = report.get("letter")
+    if table is None or table.empty:
+        return ""
+    shown = table.assign(status_text=[t(f"letter.{s}", lang) for s in table["status"]])
+    colour = {vocab.REPRODUCE_MATCH: "#1a7f37", vocab.REPRODUCE_MISMATCH: "#b42318"}
+    styles = [f"color:{colour.get(str(s), '#1f2933')};font-weight:700" for s in table["status"]]
+    note = "" if report.get("has_items", True) else h.message(t("letter.only_published", lang))
+    html_table = h.table(
+        shown,
+        {
+            "code": t("label.code", lang),
+            "label": t("label.name", lang),
+            "published": t("letter.published", lang),
+            "computed": t("letter.computed", lang),
+            "difference": t("label.difference", lang),
+            "tolerance": t("letter.tolerance", lang),
+            "status_text": t("label.status", lang),
+        },
+        formats={"difference": lambda v: fmt(v, 3, sign=True), "computed": lambda v: fmt(v, 3)},
+        cell_style={"status_text": styles},
+    )
+    return f"<h3>{h.esc(t('letter.title', lang))}</h3>{note}{html_table}"
+
+
+def key_messages(report: dict[str, Any]) -> None:
+    """Three to six key messages, each linked to the section whose table it summarises
+    (:func:`smartcity_eval.reports.tables.key_messages`)."""
+    lang = h.lang_of(report)
+    frame = report.get("messages")
+    if frame is None or frame.empty:
+        return
+    items = "".join(
+        f'<li>{h.esc(text)} <a href="#{h.esc(section)}">→ {h.esc(t(section, lang))}</a></li>'
+        for section, text in zip(frame["section"], frame["text"], strict=True)
+    )
+    h.emit(h.wrap(h.heading("sec.key_messages", lang) + f'<ul class="key">{items}</ul>'))
 
 
 def profile(report: dict[str, Any]) -> None:
@@ -154,15 +209,10 @@ def profile(report: dict[str, Any]) -> None:
         )
         h.emit(h.wrap(h.heading("sec.profile", lang, text) + table))
         return
-    # the radial axis spans the data (to half units) within the scale, so that differences
-    # between pillars show; it is labelled with its unit and ticks
-    values = pd.concat([p["score"], p["peer_median"], p["target"]]).dropna()
-    lo = math.floor(2 * float(values.min())) / 2 - 0.5 if len(values) else 0.0
-    hi = math.ceil(2 * float(values.max())) / 2 + 0.5 if len(values) else 1.0
-    if m["lo"] is not None and not math.isnan(m["lo"]):
-        lo = max(lo, float(m["lo"]))
-    if m["hi"] is not None and not math.isnan(m["hi"]):
-        hi = min(hi, float(m["hi"]))
+    lo, hi, scale = radar_limits(p, m.get("lo"), m.get("hi"))
+    text += " " + t(
+        "text.radar_scale" if scale else "text.radar_zoom", lang, lo=fmt(lo, 1), hi=fmt(hi, 1)
+    )
     title = t("fig.radar", lang, region=m["region"], year=m["year"])
     fig = plots.radar(
         list(p["label"]),
@@ -177,11 +227,12 @@ def profile(report: dict[str, Any]) -> None:
         names={
             "region": m["region"],
             "peer": t("label.peer_median", lang),
-            "target": t("label.target", lang),
+            "target": _target_name(report, lang),
         },
     )
+    shown = p.assign(score=_published_or_score(p))
     table = h.table(
-        p,
+        shown,
         {
             "label": t("label.pillar", lang),
             "score": t("label.score", lang),
@@ -190,6 +241,44 @@ def profile(report: dict[str, Any]) -> None:
         },
     )
     h.emit(h.wrap(h.heading("sec.profile", lang, text) + h.figure(fig, title) + table))
+
+
+def _published_or_score(profile: pd.DataFrame) -> list[float]:
+    """Each pillar's published value where the dataset has one, else its computed score
+    (they agree to the published precision: ``reproduce`` checks it)."""
+    if "published" not in profile:
+        return list(profile["score"])
+    return [
+        float(pub) if pd.notna(pub) else float(score)
+        for pub, score in zip(profile["published"], profile["score"], strict=True)
+    ]
+
+
+def radar_limits(profile: pd.DataFrame, lo: Any, hi: Any) -> tuple[float, float, bool]:
+    """The radial limits of the pillar radar: the framework's whole scale (e.g. 1-5) when it
+    has bounds, so that every report's radar is comparable (``True``); else the data to
+    half units (``False``: the caption says the axis is zoomed)."""
+    if lo is not None and hi is not None and not (math.isnan(lo) or math.isnan(hi)):
+        return float(lo), float(hi), True
+    values = pd.concat([profile["score"], profile["peer_median"], profile["target"]]).dropna()
+    low = math.floor(2 * float(values.min())) / 2 - 0.5 if len(values) else 0.0
+    high = math.ceil(2 * float(values.max())) / 2 + 0.5 if len(values) else 1.0
+    return low, high, False
+
+
+def _target_name(report: dict[str, Any], lang: str) -> str:
+    """The legend name of the pillar targets by their origin (masterplan or default)."""
+    origins = [str(o) for o in report["targets"].get("target_source", []) if str(o)]
+    origin = origins[0] if origins and len(set(origins)) == 1 else ""
+    return t(f"origin.{origin}", lang).capitalize() if origin else t("label.target", lang)
+
+
+def _target_text(card: dict[str, Any], lang: str, target: str) -> str:
+    """ "masterplan target 3.10:" or "default target 3.25:" by the target's origin."""
+    origin = card.get("target_origin_text")
+    if origin:
+        return t("headline.target_of", lang, origin=origin, target=target)
+    return t("headline.target", lang, target=target)
 
 
 def elements(report: dict[str, Any]) -> None:
@@ -201,7 +290,8 @@ def elements(report: dict[str, Any]) -> None:
         h.emit(h.wrap(h.heading("sec.heatmap", lang) + h.message(t("headline.missing", lang))))
         return
     years = list(matrix.columns)
-    title = t("fig.heatmap", lang, region=m["region"], first=years[0], last=years[-1])
+    key = "fig.heatmap" if years[0] != years[-1] else "fig.heatmap_one"
+    title = t(key, lang, region=m["region"], first=years[0], last=years[-1])
     lo, hi = m["lo"], m["hi"]
     fig = plots.heatmap(
         matrix,
@@ -243,8 +333,9 @@ def gaps(report: dict[str, Any]) -> None:
             "gap": t("label.gap", lang),
             "pct_achieved": t("label.achievement", lang),
             "band_text": t("label.band", lang),
+            "origin_text": t("label.origin", lang),
         },
-        formats={"pct_achieved": lambda v: fmt(v, 1)},
+        formats={"pct_achieved": lambda v: h.share(v, 1)},
         row_style=colours,
     )
     h.emit(h.wrap(head + html_table))
@@ -357,6 +448,7 @@ def strengths(report: dict[str, Any]) -> None:
                 f"{int(r)}/{int(n)}" if pd.notna(r) and pd.notna(n) else "–"
                 for r, n in zip(part["peer_rank"], part["n_compared"], strict=True)
             ],
+            basis_text=[t(f"basis.{b}", lang) for b in part["basis"]],
             why=[_why(row, lang) for _, row in part.iterrows()],
         )
         blocks.append(
@@ -368,6 +460,7 @@ def strengths(report: dict[str, Any]) -> None:
                     "label": t("label.name", lang),
                     "score": t("label.score", lang),
                     "rank_text": t("label.rank", lang),
+                    "basis_text": t("label.basis", lang),
                     "why": t("label.compared_with", lang),
                 },
                 row_style=[f"background-color: {colour}"] * len(part),
@@ -378,12 +471,21 @@ def strengths(report: dict[str, Any]) -> None:
 
 
 def _why(row: pd.Series, lang: str) -> str:
-    """What a strength or weakness is measured against: the peers' median or the target."""
-    if str(row.get("basis")) == vocab.BASIS_TARGET:
-        return t("label.vs_target", lang, pct=fmt(row.get("pct_achieved"), 0))
+    """What placed a strength or weakness: the peers' median (rows placed by the peers),
+    the share of the target and the trajectory status where the item has a target (the
+    same numbers as the gap and trajectory sections)."""
+    parts = []
     diff = row.get("gap_to_median")
-    value = math.nan if diff is None or pd.isna(diff) else 0.0 - float(diff)
-    return t("label.vs_median_value", lang, diff=fmt(value, sign=True))
+    by_peers = str(row.get("basis")) != vocab.BASIS_TARGET
+    if by_peers and diff is not None and not pd.isna(diff):
+        parts.append(t("label.vs_median_value", lang, diff=fmt(0.0 - float(diff), sign=True)))
+    pct = row.get("pct_achieved")
+    if pct is not None and not pd.isna(pct):
+        parts.append(t("label.vs_target", lang, pct=h.share(pct)))
+    status = str(row.get("status") or "")
+    if status:
+        parts.append(t(f"status.{status}", lang))
+    return " · ".join(parts) or "–"
 
 
 def self_assessment(report: dict[str, Any]) -> None:
@@ -404,11 +506,16 @@ def self_assessment(report: dict[str, Any]) -> None:
         r = root.iloc[0]
         if bool(r["over_claiming"]):
             msg = h.message(
-                t("msg.over_claiming", lang, diff=fmt(r["mean_difference"]), p=f"{r['p_sign']:.2g}")
+                t("msg.over_claiming", lang, diff=fmt(r["mean_difference"]), p=_p(r["p_sign"]))
             )
         else:
             msg = h.message(
-                t("msg.no_over_claiming", lang, diff=fmt(r["mean_difference"], sign=True))
+                t(
+                    "msg.no_over_claiming",
+                    lang,
+                    diff=fmt(r["mean_difference"], sign=True),
+                    threshold=fmt(OVERCLAIM_THRESHOLD, 1),
+                )
             )
     title = t("fig.self", lang, region=m["region"], year=m["year"])
     shown = pillars if len(pillars) else table
@@ -433,18 +540,25 @@ def self_assessment(report: dict[str, Any]) -> None:
             "n_items": t("label.items", lang),
             "self_score": t("label.self", lang),
             "verified_score": t("label.verified", lang),
-            "difference": t("label.difference", lang),
+            "difference": t("label.score_difference", lang),
+            "mean_difference": t("label.mean_difference", lang),
             "p_sign": "p",
             "over_claiming": t("label.over_claiming", lang),
         },
         formats={
             "difference": lambda v: fmt(v, sign=True),
-            "p_sign": lambda v: "–" if v is None or pd.isna(v) else f"{float(v):.2g}",
+            "mean_difference": lambda v: fmt(v, sign=True),
+            "p_sign": _p,
             "over_claiming": lambda v: yes if bool(v) else no,
             "n_items": lambda v: fmt(v, 0),
         },
     )
     h.emit(h.wrap(head + msg + h.figure(fig, title) + html_table))
+
+
+def _p(value: Any) -> str:
+    """A p-value with two significant digits ('–' when missing)."""
+    return "–" if value is None or pd.isna(value) else f"{float(value):.2g}"
 
 
 def priorities(report: dict[str, Any]) -> None:
@@ -455,6 +569,10 @@ def priorities(report: dict[str, Any]) -> None:
     if table.empty:
         h.emit(h.wrap(head + h.message(t("msg.no_priorities", lang))))
         return
+    if "index" in table:  # say which index the gains raise (the headline index)
+        code = str(table["index"].iloc[0])
+        name = next((c["label"] for c in report["headline"] if c["code"] == code), code)
+        head += h.message(t("text.priorities_index", lang, index=name, code=code))
     html_table = h.table(
         table,
         {

@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcity_eval import vocab
 from smartcity_eval.messages import t
+from smartcity_eval.present.numbers import fmt
 
 __all__ = [
     "score_unit",
@@ -28,6 +30,9 @@ __all__ = [
     "named",
     "label_of",
     "rows_of",
+    "target_met",
+    "strength_rows",
+    "key_messages",
 ]
 
 
@@ -68,13 +73,17 @@ def headline_cards(
     year: int,
     lang: str,
     bands: Mapping[str, pd.DataFrame] | None = None,
+    region_table: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """One card per tree with a score for ``region`` in ``year``: the index (root) score,
     band, rank among the regions scored that year, and the change on the latest earlier
     year with a score ("tingkat improvement": this year's index minus last year's).
 
     Returns dicts with ``framework, code, label, score, band, rank, n, previous_year,
-    previous_score, change`` (NaN / None where unknown). The primary tree comes first.
+    previous_score, change`` (NaN / None where unknown), and, where ``region_table``
+    (regions.csv) lists the region, ``kind, rank_kind, n_kind, province, rank_province,
+    n_province``: the rank among the regions of its kind and of its province. The first
+    tree given comes first.
     """
     cards = []
     for name, fw in frameworks.items():
@@ -105,9 +114,32 @@ def headline_cards(
                 "previous_year": prev_year,
                 "previous_score": prev_score,
                 "change": score - prev_score if prev_year is not None else math.nan,
+                **_category_ranks(same_year, region, region_table),
             }
         )
     return cards
+
+
+def _category_ranks(
+    same_year: pd.DataFrame, region: str, region_table: pd.DataFrame | None
+) -> dict[str, Any]:
+    """The rank of ``region`` among the regions of its kind and of its province
+    (:func:`smartcity_eval.analysis.peers.category_ranks`), with the group sizes."""
+    from smartcity_eval.analysis.peers import category_ranks
+
+    if region_table is None or region_table.empty or region not in set(region_table["region"]):
+        return {}
+    info = region_table.set_index("region")
+    ranked = category_ranks(same_year, region_table)
+    own = ranked[ranked["region"] == region]
+    out: dict[str, Any] = {}
+    for by in ("kind", "province"):
+        group = str(info.at[region, by])
+        rank = own[f"rank_{by}"].iloc[0] if len(own) else pd.NA
+        out[by] = group
+        out[f"rank_{by}"] = None if pd.isna(rank) else int(rank)
+        out[f"n_{by}"] = int((same_year["region"].map(info[by]) == group).sum())
+    return out
 
 
 def pillar_profile(
@@ -296,3 +328,197 @@ def rows_of(table: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
         return pd.DataFrame(columns=table.columns if table is not None else [])
     keep = (table["region"] == region) & (table["year"] == year)
     return table.loc[keep].reset_index(drop=True)
+
+
+def target_met(pct: Any) -> bool:
+    """Whether a share of the target (``pct_achieved``, 0-100, capped) means the target is
+    met: 100 % exactly (a target 99.7 % achieved is not met)."""
+    return pct is not None and not pd.isna(pct) and float(pct) >= 100.0
+
+
+def strength_rows(
+    strengths: pd.DataFrame, targets: pd.DataFrame, paths: pd.DataFrame
+) -> pd.DataFrame:
+    """The report's strengths and weaknesses under one rule, each item once.
+
+    The rule: an item is a **strength** when the library lists it as one (top relative
+    rank among the peers, or best share of its target; :func:`smartcity_eval.analysis.
+    strengths.strengths_weaknesses`) *and* it has no target or its target is met; it is a
+    **weakness** when it is listed as one on either basis. A listed strength whose target is
+    not met is left out (the gap and trajectory sections show it); an item that is both a
+    strength and a weakness is a weakness. ``basis`` is the comparison that placed the item:
+    ``target`` when its target placed it (the target decides where there is one), else
+    ``peers``; ``pct_achieved`` and ``status`` (the
+    trajectory status) come from the gap and trajectory tables, so that the sections agree.
+
+    Columns ``kind, code, label, basis, score, peer_rank, n_compared, gap_to_median,
+    pct_achieved, status, position``; strengths first, each in the library's order.
+    """
+    columns = [
+        "kind",
+        "code",
+        "label",
+        "basis",
+        "score",
+        "peer_rank",
+        "n_compared",
+        "gap_to_median",
+        "pct_achieved",
+        "status",
+        "position",
+    ]
+    if strengths is None or strengths.empty:
+        return pd.DataFrame(columns=columns)
+    pct = dict(zip(targets["code"], targets["pct_achieved"], strict=True)) if len(targets) else {}
+    status = dict(zip(paths["code"], paths["status"], strict=True)) if len(paths) else {}
+    bases = [vocab.BASIS_TARGET, vocab.BASIS_PEERS]  # the target decides where there is one
+    out = []
+    for code, rows in strengths.groupby("code", sort=False):
+        has_target = code in pct and not pd.isna(pct[code])
+        weak = rows[rows["kind"] == vocab.KIND_WEAKNESS]
+        strong = rows[rows["kind"] == vocab.KIND_STRENGTH]
+        if len(weak):
+            kind, chosen = vocab.KIND_WEAKNESS, weak
+        elif len(strong) and (not has_target or target_met(pct[code])):
+            kind, chosen = vocab.KIND_STRENGTH, strong
+        else:
+            continue
+        first = rows.iloc[0]
+        peer = rows[rows["basis"] == vocab.BASIS_PEERS]
+        source = peer.iloc[0] if len(peer) else first
+        out.append(
+            {
+                "kind": kind,
+                "code": str(code),
+                "label": first.get("label", code),
+                "basis": next(b for b in bases if b in set(chosen["basis"])),
+                "score": source.get("score"),
+                "peer_rank": source.get("peer_rank"),
+                "n_compared": source.get("n_compared"),
+                "gap_to_median": source.get("gap_to_median"),
+                "pct_achieved": pct.get(code, math.nan),
+                "status": str(status.get(code, "") or ""),
+                "position": int(chosen["position"].min()),
+            }
+        )
+    frame = pd.DataFrame(out, columns=columns)
+    order = {vocab.KIND_STRENGTH: 0, vocab.KIND_WEAKNESS: 1}
+    frame = frame.assign(_k=frame["kind"].map(order)).sort_values(["_k", "position"], kind="stable")
+    return frame.drop(columns="_k").reset_index(drop=True)
+
+
+def _items(frame: pd.DataFrame, limit: int = 3) -> str:
+    """``"CODE label, CODE label"`` of the first ``limit`` rows."""
+    pairs = list(zip(frame["code"], frame["label"], strict=True))[:limit]
+    return ", ".join(f"{c} {lbl}" for c, lbl in pairs)
+
+
+def _message_rank(report: Mapping[str, Any], lang: str) -> str:
+    cards = report.get("headline") or []
+    if not cards or cards[0].get("rank") is None or pd.isna(cards[0].get("score")):
+        return ""
+    c, m = cards[0], report["meta"]
+    values = {
+        "label": c["label"],
+        "score": fmt(c["score"]),
+        "rank": c["rank"],
+        "n": c["n"],
+        "year": m["year"],
+        "prev": c.get("previous_year"),
+        "change": fmt(c.get("change"), sign=True),
+        "prev_rank": c.get("previous_rank"),
+    }
+    if c.get("previous_year") is None or pd.isna(c.get("change")):
+        return t("key.rank", lang, **values)
+    key = "key.rank_moved" if c.get("previous_rank") is not None else "key.rank_change"
+    return t(key, lang, **values)
+
+
+def _message_moved(report: Mapping[str, Any], lang: str) -> str:
+    change = report.get("change")
+    if change is None or change.empty or "level" not in change:
+        return ""
+    pillars = change[(change["level"] == 1) & change["change"].notna()]
+    if pillars.empty:
+        return ""
+    row = pillars.loc[pillars["change"].abs().idxmax()]
+    return t(
+        "key.moved",
+        lang,
+        prev=int(row["previous_year"]),
+        label=row["label"],
+        change=fmt(row["change"], sign=True),
+    )
+
+
+def _message_targets(report: Mapping[str, Any], lang: str) -> str:
+    paths = report.get("trajectory")
+    if paths is None or paths.empty:
+        return ""
+    off = paths[paths["status"] == vocab.STATUS_OFF_TRACK]
+    if off.empty:
+        return t("key.on_track", lang, n=len(paths))
+    return t("key.off_track", lang, k=len(off), n=len(paths), items=_items(off))
+
+
+def _message_priorities(report: Mapping[str, Any], lang: str) -> str:
+    table = report.get("priorities")
+    if table is None or table.empty:
+        return ""
+    return t("key.priorities", lang, items=_items(table.sort_values("priority")))
+
+
+def _message_self(report: Mapping[str, Any], lang: str) -> str:
+    table = report.get("self")
+    if table is None or table.empty:
+        return ""
+    flagged = table[(table["level"] == 1) & table["over_claiming"].astype(bool)]
+    if len(flagged):
+        items = ", ".join(
+            f"{lbl} ({fmt(d, sign=True)})"
+            for lbl, d in zip(flagged["label"], flagged["mean_difference"], strict=True)
+        )
+        return t("key.over_claiming", lang, items=items)
+    root = table[table["level"] == 0]
+    diff = root["mean_difference"].iloc[0] if len(root) else math.nan
+    return t("key.no_over_claiming", lang, diff=fmt(diff, sign=True))
+
+
+def _message_missing(report: Mapping[str, Any], lang: str) -> str:
+    cov = report.get("coverage")
+    if cov is None or cov.empty:
+        return ""
+    root = cov.iloc[0]
+    if int(root["n_missing"]) == 0:
+        return t("key.complete", lang, year=report["meta"]["year"])
+    return t("key.missing", lang, n=int(root["n_missing"]), total=int(root["n_indicators"]))
+
+
+#: The key messages in report order: (section anchor, the function writing the sentence).
+_MESSAGES = (
+    ("sec.headline", _message_rank),
+    ("sec.change", _message_moved),
+    ("sec.trajectory", _message_targets),
+    ("sec.priorities", _message_priorities),
+    ("sec.self", _message_self),
+    ("sec.coverage", _message_missing),
+)
+
+
+def key_messages(report: Mapping[str, Any], lang: str | None = None) -> pd.DataFrame:
+    """The key messages of a report (at most six sentences), each read from the table of
+    the section it summarises, so that it cannot contradict it: the rank and its change
+    (headline), the pillar that moved most (change), targets off track (trajectory), the
+    top priorities, over-claiming (self-assessment) and missing values (coverage).
+
+    ``report``: the dict of :func:`smartcity_eval.reports.content.report_data` (without
+    ``messages``). Returns a tidy frame ``section, text`` (``section`` the anchor of the
+    section the sentence comes from), in ``lang`` (default the report's language).
+    """
+    lang = lang or str(report["meta"]["lang"])
+    rows = []
+    for section, write in _MESSAGES:
+        text = write(report, lang)
+        if text:
+            rows.append({"section": section, "text": text})
+    return pd.DataFrame(rows, columns=["section", "text"])

@@ -318,8 +318,10 @@ def write_report(
 ) -> tuple[dict[str, str], list[str]]:
     """Write a report's files atomically; returns ``(files, notes)``.
 
-    ``ok``: ``<stem>.ipynb``, ``<stem>.html`` and (with ``pdf`` in the formats and a
-    Chromium) ``<stem>.pdf``; a failed notebook left by an earlier run is removed.
+    ``ok``: ``<stem>.ipynb``, ``<stem>.html``, ``results.xlsx`` (the report's tables, one
+    sheet per section), with ``docx`` and pandoc ``<stem>.docx``, and (with ``pdf`` in
+    the formats and a Chromium) ``<stem>.pdf``; a failed notebook left by an earlier run
+    is removed.
     ``failed``: only ``<stem>.failed.ipynb`` (with the error), beside any earlier good report,
     which stays as it was.
     """
@@ -342,10 +344,12 @@ def write_report(
         name = f"{job.stem}.ipynb"
         _write_fsync(staging / name, nbformat.writes(nb))
         staged.append(("ipynb", name))
-        if "html" in job.formats or "pdf" in job.formats:
+        page = notebook_to_html(nb, job.title, job.extra.get("paper", "a4"))
+        if set(job.formats) & {"html", "pdf", "docx", "xlsx"}:
             name = f"{job.stem}.html"
-            _write_fsync(staging / name, notebook_to_html(nb, job.title))
+            _write_fsync(staging / name, page)
             staged.append(("html", name))
+            staged.extend(write_copies(page, job, staging, notes))
         if "pdf" in job.formats:
             exe = chromium or find_chromium()
             if exe is None:
@@ -367,6 +371,30 @@ def write_report(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def write_copies(
+    page: str, job: ReportJob, staging: Path, notes: list[str]
+) -> list[tuple[str, str]]:
+    """Write ``results.xlsx`` and (with ``docx`` in the formats) ``<stem>.docx`` of a
+    report's HTML ``page`` into ``staging``; returns the ``(kind, name)`` written."""
+    from smartcity_eval.io.excel import write_xlsx
+    from smartcity_eval.reports.docx import DocxError, find_pandoc, html_to_docx, report_tables
+
+    staged: list[tuple[str, str]] = []
+    write_xlsx(report_tables(page, job.lang), staging / "results.xlsx", digits={})
+    staged.append(("xlsx", "results.xlsx"))
+    if "docx" in job.formats:
+        exe = find_pandoc()
+        if exe is None:
+            notes.append("docx skipped: pandoc not found (install pandoc)")
+        else:
+            try:
+                html_to_docx(staging / f"{job.stem}.html", staging / f"{job.stem}.docx", pandoc=exe)
+                staged.append(("docx", f"{job.stem}.docx"))
+            except DocxError as err:
+                notes.append(f"docx failed: {err}")
+    return staged
+
+
 def _write_fsync(path: Path, text: str) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
@@ -378,17 +406,72 @@ def _write_fsync(path: Path, text: str) -> None:
 _WORKER: KernelWorker | None = None
 
 
+def _kernel_pid() -> int | None:
+    """The process id of this worker's kernel, if it runs."""
+    km = _WORKER.km if _WORKER is not None else None
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None)
+    if pid is None:
+        pid = getattr(getattr(provisioner, "process", None), "pid", None)
+    return int(pid) if pid else None
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    """SIGTERM in a worker: kill its kernel (it leads its own process group) and exit at
+    once, leaving nothing behind; the runner has recorded every finished report."""
+    import signal
+
+    pid = _kernel_pid()
+    if pid is not None:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):  # a kernel being launched has no recorded pid yet
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+    if _WORKER is not None and _WORKER._ipc_dir is not None:
+        shutil.rmtree(_WORKER._ipc_dir, ignore_errors=True)
+    os._exit(128 + signum)
+
+
 def init_process(kernel_name: str = "python3", cwd: str | None = None) -> None:
-    """ProcessPool initializer: start and warm this process's kernel."""
+    """ProcessPool initializer: start and warm this process's kernel.
+
+    Ctrl-C is the runner's business: a worker ignores SIGINT (the terminal sends it to the
+    whole process group, and a worker's traceback would only be noise) and, on SIGTERM
+    from the runner, kills its kernel and exits."""
     global _WORKER
     import atexit
+    import signal
 
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _on_terminate)
+    _quiet_stderr()
     _WORKER = KernelWorker(kernel_name, cwd=cwd)
     try:
         _WORKER.start()
     except Exception:  # reported by run_job, job by job
         _WORKER.km = None
     atexit.register(_shutdown_process)
+
+
+#: Where a worker and its kernel write their standard error (default: nowhere). Every
+#: report's failure reaches the runner as a result; what a dying kernel or nbclient prints
+#: while a batch is stopped is noise on the user's terminal.
+WORKER_LOG_ENV = "SMARTCITY_EVAL_WORKER_LOG"
+
+
+def _quiet_stderr() -> None:
+    """Point this worker's (and so its kernel's) file descriptor 2 at the file named by
+    :data:`WORKER_LOG_ENV`, else at the null device."""
+    target = os.environ.get(WORKER_LOG_ENV) or os.devnull
+    with contextlib.suppress(OSError):
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
 
 
 def _shutdown_process() -> None:

@@ -4,10 +4,14 @@ A score ``s`` gets the label whose half-open interval ``lower <= s < upper`` hol
 highest band of a node also includes its upper bound (so an SPBE index of exactly 5.0 is
 "Memuaskan"). Bands with a ``code`` apply to that node only; bands without one apply to the
 root (the index). A score outside every band, or missing, gets the empty label "".
-Scores and bounds are compared after rounding to :data:`~smartcity_eval.vocab.TIE_DECIMALS`
-decimals (:func:`smartcity_eval.scoring.ranks.tie_round`), the tie tolerance of the ranks,
-so that a score of 3.4999999999999996 (3.5 computed in another order) is in the band that
-starts at 3.5. Reference: Peraturan Menteri PANRB No. 59 Tahun 2020 predicates (Kurang <
+A score is banded as it is published: rounded half-up to :data:`SHOWN_DECIMALS` (2)
+decimals (:func:`round_half_up`), after the tie tolerance of the ranks
+(:data:`~smartcity_eval.vocab.TIE_DECIMALS` decimals,
+:func:`smartcity_eval.scoring.ranks.tie_round`), so that an SPBE index of 3.4965, published
+and shown as 3.50, is "Sangat Baik" (the predicate a reader of 3.50 expects), never "Baik";
+and 3.4999999999999996 (3.5 computed in another order) is in the band that starts at 3.5.
+The SPBE evaluation publishes its index with two decimals (PermenPANRB 59/2020 predicates
+apply to the published value). Reference: Peraturan Menteri PANRB No. 59 Tahun 2020 predicates (Kurang <
 1.8 <= Cukup < 2.6 <= Baik < 3.5 <= Sangat Baik < 4.2 <= Memuaskan <= 5.0).
 """
 
@@ -18,7 +22,23 @@ import pandas as pd
 
 from smartcity_eval.scoring.ranks import tie_round
 
-__all__ = ["assign_bands", "band_codes", "band_of"]
+__all__ = ["assign_bands", "band_codes", "band_of", "round_half_up", "SHOWN_DECIMALS"]
+
+#: Decimals of a published index (Kominfo and SPBE publish two): the value a band is given to.
+SHOWN_DECIMALS = 2
+
+
+def round_half_up(values: np.ndarray | pd.Series | float, decimals: int = SHOWN_DECIMALS):
+    """``values`` rounded half-up (away from zero for ties of positive values) to
+    ``decimals``, as a published table rounds: 3.4965 -> 3.50, 2.675 -> 2.68, 3.4949 -> 3.49.
+
+    The value is first rounded to :data:`~smartcity_eval.vocab.TIE_DECIMALS` decimals so that
+    binary noise (2.675 is stored as 2.67499999...) does not decide the tie. NaN stays NaN.
+    """
+    scale = 10.0**decimals
+    x = tie_round(np.asarray(values, dtype=float) * scale)
+    out = np.floor(x + 0.5) / scale
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def band_codes(
@@ -34,7 +54,7 @@ def band_codes(
     Returns ``(index, labels)``: ``labels[index[i]]`` is the band of score ``i``; the last
     label is always "" (no band). Parameters as :func:`assign_bands`.
     """
-    s = tie_round(scores)
+    s = tie_round(round_half_up(np.asarray(scores, dtype=float)))  # the value as published
     c = np.asarray(codes, dtype=object)
     if bands is None or len(bands) == 0:
         return np.zeros(s.shape, dtype=np.intp), [""]

@@ -1,0 +1,40 @@
+"""``smartcity-eval evidence``: the supporting-documents checklist and what is missing.
+
+Completeness of the supporting documents ("dokumen pendukung", evidence.csv) per pillar,
+evaluation dimension and department, and the list of missing or outdated documents, most
+urgent first (by the effective weight in the index of what they support, then due date;
+docs/registers.md). --out FILE.csv writes the table chosen with --what (default: the
+missing list); --out FILE.xlsx writes every table as its own sheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from smartcity_eval.cli.common import EXIT_OK, load
+from smartcity_eval.cli.programmes import (
+    latest_year,
+    note_if_absent,
+    register_options,
+    write_tables,
+)
+
+TABLES = ("missing", "pillar", "dimension", "department")
+
+
+def options(p: argparse.ArgumentParser) -> None:
+    """The options of the command (the parser adds the positional dataset)."""
+    register_options(p, TABLES)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the checklist tables."""
+    from smartcity_eval.evaluation import Evaluation
+
+    ds = load(args)
+    lang = args.lang or ds.lang
+    note_if_absent(ds, "evidence", lang)
+    year = args.year if args.year is not None else latest_year(ds)
+    tables = Evaluation(ds).evidence(year, args.region)
+    write_tables({k: tables[k] for k in TABLES}, args.what, args, lang)
+    return EXIT_OK

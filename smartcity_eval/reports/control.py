@@ -1,0 +1,240 @@
+"""Stopping and guarding a report batch: signals, worker clean-up, the folder lock.
+
+- SIGINT (Ctrl-C, to the process group or the main process) and SIGTERM raise
+  :class:`BatchInterrupted` in the runner's main thread; the runner stops starting reports,
+  terminates its workers (each kills its kernel, :func:`smartcity_eval.reports.worker.init_process`),
+  kills whatever is left after 3 s, and the command exits 130 or 143 with one line. The
+  manifest is saved after every finished report, so the earlier reports stay listed.
+- ``<out>/<dataset>/.batch.lock`` holds the running batch's pid; a second batch into the
+  same folder is refused with a message naming it; a lock whose process is gone is taken over.
+- Worker processes start without re-running the caller's script (``spawn`` would import a
+  plain script's ``__main__`` file in every worker).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.reports import manifest as mf
+
+__all__ = [
+    "LOCK_NAME",
+    "BatchInterrupted",
+    "stop_on_signals",
+    "main_not_reimported",
+    "acquire_lock",
+    "release_lock",
+    "stop_workers",
+    "report_memory",
+    "check_memory",
+]
+
+#: The lock file that keeps a second batch out of an output folder while one runs.
+LOCK_NAME = ".batch.lock"
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch stopped by SIGINT (Ctrl-C) or SIGTERM; ``exit_code`` is 128 + the signal
+    (130, 143). Every report finished before it is in place and in the manifest."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While a batch runs in the main thread, SIGINT and SIGTERM raise BatchInterrupted
+    (once: a second signal during the clean-up is ignored)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    hit: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if hit:
+            return
+        hit.append(signum)
+        raise BatchInterrupted(signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
+@contextlib.contextmanager
+def main_not_reimported() -> Iterator[None]:
+    """Start worker processes without re-running the caller's script: a ``spawn`` child
+    imports the ``__main__`` file of a plain script (one without an
+    ``if __name__ == "__main__":`` guard would run again in every worker). The workers only
+    need this package, so the script's path is hidden from them while they start."""
+    main = sys.modules.get("__main__")
+    hidden = (
+        main is not None and getattr(main, "__spec__", None) is None and "__file__" in main.__dict__
+    )
+    saved = main.__dict__.pop("__file__") if hidden else None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if hidden:
+            main.__dict__["__file__"] = saved  # type: ignore[union-attr]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - another user's process
+        return True
+    return True
+
+
+def acquire_lock(root: Path) -> Path:
+    """Create ``root/.batch.lock`` (pid, start time, command); refuse while another live
+    batch holds it; a lock whose process is gone (a killed run) is taken over."""
+    import json
+
+    lock = root / LOCK_NAME
+    info = {"pid": os.getpid(), "started": mf.now_iso(), "argv": sys.argv[:6]}
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                held = json.loads(lock.read_text(encoding="utf-8"))
+                pid = int(held.get("pid", 0))
+            except (OSError, ValueError, TypeError, AttributeError):
+                held, pid = {}, 0
+            if pid and pid != os.getpid() and _pid_alive(pid):
+                raise DataError(
+                    Problem(
+                        str(lock),
+                        None,
+                        None,
+                        f"another batch (process {pid}, started {held.get('started', '?')}: "
+                        f"{' '.join(map(str, held.get('argv', [])))}) is writing reports into "
+                        f"{root}",
+                        "wait until it has finished, or give another --out folder",
+                        f"batch lain (proses {pid}, mulai {held.get('started', '?')}) sedang "
+                        f"menulis laporan ke {root}",
+                        "tunggu sampai selesai, atau berikan folder --out lain",
+                    )
+                ) from None
+            with contextlib.suppress(OSError):
+                lock.unlink()  # stale: its process is gone
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(info, handle)
+        return lock
+    raise DataError(  # pragma: no cover - a race lost twice
+        Problem(str(lock), None, None, "cannot create the lock file", "try again")
+    )
+
+
+def release_lock(lock: Path) -> None:
+    import json
+
+    with contextlib.suppress(OSError, ValueError):
+        if json.loads(lock.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            lock.unlink()
+
+
+def stop_workers(pool: Any) -> None:
+    """Cancel what has not started, kill the workers' kernels (a report cut short has
+    nothing to save) and terminate the workers; whatever still runs after 3 s is killed,
+    so that no worker or kernel outlives the batch."""
+    import psutil
+
+    processes = list(getattr(pool, "_processes", {}).values())
+    workers: list[Any] = []
+    kernels: list[Any] = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error, ValueError, TypeError):
+            worker = psutil.Process(process.pid)
+            workers.append(worker)
+            kernels += worker.children(recursive=True)
+    pool.shutdown(wait=False, cancel_futures=True)
+    # workers first: on SIGTERM a worker kills its own kernel and exits at once, so it never
+    # sees its kernel die under it (nbclient would print a "Kernel died" traceback)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    psutil.wait_procs(workers, timeout=3)
+    for kernel in kernels:  # abandoned mid-report: killed at once, nothing to save
+        with contextlib.suppress(psutil.Error):
+            kernel.kill()
+    _gone, alive = psutil.wait_procs(workers + kernels, timeout=3)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=3)
+    _kill_orphan_kernels({w.pid for w in workers})
+
+
+def _kill_orphan_kernels(worker_pids: set[int]) -> None:
+    """Kill kernels started by these (now gone) workers that outlived them: a kernel
+    launched at the moment its worker was stopped (jupyter_client gives each kernel its
+    parent's pid in ``JPY_PARENT_PID``)."""
+    import psutil
+
+    wanted = {str(pid) for pid in worker_pids}
+    if not wanted:
+        return
+    me = os.getuid() if hasattr(os, "getuid") else None
+    for proc in psutil.process_iter(["uids"]):
+        with contextlib.suppress(psutil.Error, AttributeError):
+            if me is not None and proc.info["uids"] and proc.info["uids"].real != me:
+                continue
+            if proc.environ().get("JPY_PARENT_PID") in wanted:
+                proc.kill()
+
+
+#: Bytes one report process needs per indicator squared (the report's tables and figures
+#: of every indicator against every other), and its fixed part; measured on the issue-16
+#: benchmark (0.31 GB at 1,000 indicators, 1.5 GB at 3,000).
+_PER_INDICATOR_SQUARED = 170.0
+_FIXED = 150e6
+
+
+def report_memory(n_indicators: int) -> float:
+    """Estimated bytes one report process needs for ``n_indicators`` indicators."""
+    return _FIXED + _PER_INDICATOR_SQUARED * float(n_indicators) ** 2
+
+
+def check_memory(n_indicators: int, n_workers: int, file: str | None) -> None:
+    """Refuse a batch whose reports would exhaust the memory available now (DataError)."""
+    import psutil
+
+    need = report_memory(n_indicators) * max(1, n_workers)
+    available = float(psutil.virtual_memory().available)
+    if need <= 0.8 * available:
+        return
+    gb = 1e9
+    raise DataError(
+        Problem(
+            file,
+            None,
+            None,
+            f"the reports of {n_indicators} indicators need about {need / gb:.1f} GB with "
+            f"{n_workers} worker(s), more than the {available / gb:.1f} GB available",
+            "use --jobs 1, report a smaller framework (--framework), or run on a machine "
+            "with more memory",
+            f"laporan untuk {n_indicators} indikator memerlukan sekitar {need / gb:.1f} GB "
+            f"dengan {n_workers} pekerja, lebih dari {available / gb:.1f} GB yang tersedia",
+            "gunakan --jobs 1, laporkan kerangka yang lebih kecil (--framework), atau "
+            "jalankan di mesin dengan memori lebih besar",
+        )
+    )

@@ -333,7 +333,7 @@ class Evaluation:
 
         def compute() -> dict[str, pd.DataFrame]:
             out = {by: e.completeness(reg, fw, by, year, region) for by in e.GROUPS}
-            out["missing"] = e.missing_documents(reg, fw, year, region)
+            out["missing"] = e.missing_documents(reg, fw, year, region, self.index_framework())
             return out
 
         return self._cached("evidence", {"year": year, "region": region}, compute)
@@ -349,7 +349,9 @@ class Evaluation:
         def compute() -> dict[str, Any]:
             return {
                 "summary": d.department_summary(reg, fw, region, year),
-                "followup": d.department_followup(reg, fw, region, year, self.scores),
+                "followup": d.department_followup(
+                    reg, fw, region, year, self.scores, self.index_framework()
+                ),
             }
 
         return self._cached("departments", {"region": region, "year": year}, compute)

@@ -89,3 +89,23 @@ def test_bad_kind_status_and_date(tmp_path):
         load_dataset(make(tmp_path, evidence=bad))
     columns = {p.column for p in err.value.problems}
     assert {"kind", "status", "due"} <= columns
+
+
+def test_urgency_weights_are_shares_of_the_official_index():
+    """A node's weight is the sum of the official index's (FINAL) effective weights of the
+    items under it: computed here by joining the two trees' item lists."""
+    from smartcity_eval.analysis.evidence import index_weights
+    from smartcity_eval.io.frameworks import load_framework
+
+    pillars = load_framework("kominfo_smart_city")
+    official = load_framework("kominfo_components")
+    w = index_weights(pillars, official)
+    ew = official.effective_weights
+    assert w[pillars.root] == pytest.approx(1.0)
+    for item in pillars.indicators[:5]:
+        assert w[item] == pytest.approx(ew[item])
+    for pillar in pillars.nodes.index[pillars.nodes["depth"] == 1]:
+        under = [i for i in pillars.indicators if pillar in pillars.ancestors(i)]
+        assert w[pillar] == pytest.approx(sum(ew[i] for i in under))
+    # with no other index, the tree's own effective weights
+    assert index_weights(pillars).equals(pillars.effective_weights)

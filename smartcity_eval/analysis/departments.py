@@ -113,6 +113,7 @@ def department_followup(
     region: str,
     year: int,
     scores: pd.DataFrame | None = None,
+    index: Framework | None = None,
 ) -> dict[str, dict[str, pd.DataFrame]]:
     """Per department of ``region`` in ``year``: ``programmes`` (with status and reason when
     behind), ``owned`` (the nodes it owns with their score when ``scores`` is given),
@@ -120,7 +121,7 @@ def department_followup(
     status = programme_status(registers, year)
     status = status[status["region"] == region]
     behind = behind_schedule(registers, year, region).set_index("code")["reason"]
-    todo = missing_documents(registers, framework, year, region)
+    todo = missing_documents(registers, framework, year, region, index)
     owned = ownership(registers, region)
     owned = owned[owned["code"].isin(framework.nodes.index)]
     if scores is not None and not scores.empty:

@@ -41,17 +41,39 @@ _KIND_DIMENSION = {
 }
 
 
+def index_weights(framework: Framework, index: Framework | None = None) -> pd.Series:
+    """Each node of ``framework``'s share of the headline index (0-1).
+
+    Without ``index`` (or when it is ``framework`` itself), the node's effective weight
+    (OECD/JRC 2008: the product of local weights up to the root). With another tree over the
+    same indicators, e.g. ``kominfo_components`` whose root is Kominfo's final index, the sum
+    of the index's effective weights of the indicators under the node: a pillar holding
+    outcome and quick-win items weighs more than one of the same size holding baseline items.
+    """
+    if index is None or index is framework:
+        return framework.effective_weights
+    ew = index.effective_weights
+    out = {str(code): 0.0 for code in framework.nodes.index}
+    for item in framework.indicators:
+        w = float(ew.get(item, 0.0))
+        for node in (item, *framework.ancestors(item)):
+            out[str(node)] += w
+    return pd.Series(out, dtype="float64")
+
+
 def evidence_table(
     registers: dict[str, pd.DataFrame],
     framework: Framework,
     year: int | None = None,
     region: str | None = None,
+    index: Framework | None = None,
 ) -> pd.DataFrame:
     """Every document with what it supports resolved.
 
     Columns: region, year, code, document, kind, status, department, due, link, supports
     ("programme" or "node"), node (the framework node: the code or the programme's
-    element), pillar, dimension, effective_weight.
+    element), pillar, dimension, effective_weight (the node's share of the headline index
+    ``index``, see :func:`index_weights`).
     """
     ev = registers["evidence"].copy()
     if year is not None:
@@ -74,7 +96,7 @@ def evidence_table(
     keys = list(zip(ev["region"], ev["code"], strict=True))
     is_programme = [k in element for k in keys]
     node = [element.get(k, k[1]) for k in keys]
-    weights = framework.effective_weights
+    weights = index_weights(framework, index)
     dims = []
     for k, given, kind, prog in zip(keys, ev["dimension"], ev["kind"], is_programme, strict=True):
         if given:
@@ -132,12 +154,13 @@ def missing_documents(
     framework: Framework,
     year: int | None = None,
     region: str | None = None,
+    index: Framework | None = None,
 ) -> pd.DataFrame:
-    """Documents missing or outdated, most urgent first (effective weight of what they
-    support, heaviest first; then due date, earliest first, none last; then document).
-    Columns of :func:`evidence_table` plus ``rank`` (1 = most urgent, per region and year)
-    and ``name``/``name_id`` of what is supported."""
-    table = evidence_table(registers, framework, year, region)
+    """Documents missing or outdated, most urgent first (share of the headline ``index``
+    of what they support, heaviest first (:func:`index_weights`); then due date, earliest
+    first, none last; then document). Columns of :func:`evidence_table` plus ``rank``
+    (1 = most urgent, per region and year) and ``name``/``name_id`` of what is supported."""
+    table = evidence_table(registers, framework, year, region, index)
     todo = table[table["status"] != vocab.EVIDENCE_AVAILABLE].copy()
     todo["_w"] = -todo["effective_weight"].fillna(0.0)
     todo = todo.sort_values(

@@ -95,7 +95,7 @@ _ALLOWED = {
     _OPTIONAL_FRAME: "a pandas DataFrame or None",
     _SCORED_FRAME: "a pandas DataFrame whose 'value' column holds numbers",
     _FRAMEWORK: "a Framework (se.load_framework), a framework folder or a shipped name",
-    _MATRIX: "a 2-D array of numbers (items x assessors)",
+    _MATRIX: "a 2-dimensional array of numbers (items x assessors)",
     _COUNT: "a whole number 0 or more",
     _YEAR: "a year as a whole number, e.g. 2024",
     _REGION: "a region name (text)",

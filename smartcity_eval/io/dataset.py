@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import (
@@ -312,11 +311,7 @@ def _read_observations(
     problems: list[Problem],
     warnings: list[Problem],
     cache: Codes | None = None,
-    *,
-    check_values: bool = True,
 ) -> pd.DataFrame:
-    """observations: region, year, indicator, value. ``check_values=False`` leaves the
-    values-present check to the caller (a dataset decides it with its other tables)."""
     cache = {} if cache is None else cache
     required, optional = SCHEMAS["observations"]
     raw = read_table(
@@ -328,8 +323,7 @@ def _read_observations(
         check_indicators(frame, "value", frameworks, problems, cache)
     check_duplicates(frame, ["region", "year", "indicator"], problems, "value", cache)
     check_region_spellings(frame, problems, warnings, cache)
-    if check_values:
-        check_values_present(frame, "value", problems, warnings)
+    check_values_present(frame, "value", problems, warnings)
     return frame
 
 
@@ -440,7 +434,12 @@ def load_dataset(
         folder, frameworks, files, problems, warnings, methods=meta.get("methods", {})
     )
     _check_across(tables, observation_codes, problems, warnings)
-    _check_values_somewhere(tables, "observations" in files, problems, warnings)
+    if tables["assessments"].empty and tables["published"].empty and "observations" in files:
+        # a dataset needs values somewhere: header-only observations need assessments
+        # or published scores
+        check_values_present(
+            tables["observations"], "value", problems, warnings, header_only_is_error=True
+        )
     if not problems:
         used = set(tables["observations"]["indicator"].astype(str)) | set(
             tables["assessments"]["indicator"].astype(str)
@@ -493,25 +492,6 @@ def _missing_observations(folder: Path) -> Problem:
     )
 
 
-def _check_values_somewhere(
-    tables: dict[str, pd.DataFrame],
-    has_observations: bool,
-    problems: list[Problem],
-    warnings: list[Problem],
-) -> None:
-    """A dataset needs values somewhere: observations without any value (header only, or
-    every cell empty) are refused unless assessments or published scores carry the data;
-    observations with values get the per region-year and per indicator checks."""
-    if not has_observations:
-        return
-    obs = tables["observations"]
-    elsewhere = not (tables["assessments"].empty and tables["published"].empty)
-    if not elsewhere:
-        check_values_present(obs, "value", problems, warnings, header_only_is_error=True)
-    elif np.isfinite(obs["value"].to_numpy(dtype="float64")).any():
-        check_values_present(obs, "value", problems, warnings)
-
-
 def _read_tables(
     folder: Path,
     frameworks: dict[str, Framework],
@@ -541,7 +521,7 @@ def _read_tables(
         try:
             if table == "observations":
                 tables[table] = _read_observations(
-                    path, frameworks, problems, warnings, observation_codes, check_values=False
+                    path, frameworks, problems, warnings, observation_codes
                 )
             elif table == "assessments":
                 tables[table] = _read_assessments(path, frameworks, problems, warnings)

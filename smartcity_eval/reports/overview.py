@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from smartcity_eval.messages import t
+from smartcity_eval.present.numbers import fmt
 
 __all__ = [
     "overview_data",
@@ -111,23 +112,24 @@ def overview_data(ev: Any, lang: str = "en") -> dict[str, Any] | None:
 
 
 def _fmt(value: Any, digits: int = 2, sign: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:+.{digits}f}" if sign else f"{value:.{digits}f}"
-    return "0" if sign and float(text) == 0 and digits == 0 else text
+    """The report's one number formatter (half up, no negative zero); a rank change of
+    zero is "0", not "+0"."""
+    text = fmt(value, digits, sign)
+    return "0" if sign and digits == 0 and text in ("+0", "0") else text
 
 
 def overview_sheets(data: dict[str, Any], lang: str = "en") -> dict[str, pd.DataFrame]:
     """The overview as tables for a workbook: the ranking (index, dimensions, change) and
     the pillars, one row per region, numbers as numbers."""
     rank_rows, pillar_rows = [], []
+    bands = any(r["band"] for r in data["rows"])
     for r in data["rows"]:
         base = {t("label.rank", lang): r["rank"], t("label.region", lang): r["region"]}
         rank_rows.append(
             {
                 **base,
                 data["index"]["name"]: r["score"],
-                t("label.band", lang): r["band"],
+                **({t("label.band", lang): r["band"]} if bands else {}),
                 **{name: r["dimensions"].get(c) for c, name in data["dimensions"].items()},
                 t("label.change", lang): r["change"],
                 t("overview.rank_change", lang): r["rank_change"],
@@ -189,9 +191,12 @@ def render_overview_body(
     esc = html.escape
     year, prev = data["year"], data.get("previous_year")
     dims, pils = data["dimensions"], data["pillars"]
+    # a band column only where the index has official bands (Kominfo's has none)
+    bands = any(r["band"] for r in data["rows"])
+    band_head = f"<th>{esc(t('label.band', lang))}</th>" if bands else ""
     head = (
         f"<th>{esc(t('label.rank', lang))}</th><th>{esc(t('label.region', lang))}</th>"
-        f"<th>{esc(data['index']['name'])}</th><th>{esc(t('label.band', lang))}</th>"
+        f"<th>{esc(data['index']['name'])}</th>{band_head}"
         + "".join(f"<th>{esc(n)}</th>" for n in dims.values())
         + f"<th>{esc(t('label.change', lang))}{f' ({prev})' if prev else ''}</th>"
         f"<th>{esc(t('overview.rank_change', lang))}</th><th>{esc(t('overview.reports', lang))}</th>"
@@ -204,7 +209,8 @@ def render_overview_body(
         )
         body.append(
             f"<tr><td class='num'>{_fmt(r['rank'], 0)}</td><td class='region'>{esc(r['region'])}</td>"
-            f"<td class='num'><b>{_fmt(r['score'])}</b></td><td>{esc(r['band'] or '')}</td>"
+            f"<td class='num'><b>{_fmt(r['score'])}</b></td>"
+            + (f"<td>{esc(r['band'] or '')}</td>" if bands else "")
             + "".join(f"<td class='num'>{_fmt(r['dimensions'].get(c))}</td>" for c in dims)
             + f"<td class='num'>{_fmt(r['change'], sign=True)}</td>"
             f"<td class='num'>{_fmt(r['rank_change'], 0, sign=True)}</td><td class='links'>{link}</td></tr>"

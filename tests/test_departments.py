@@ -136,6 +136,15 @@ def test_reports_batch_writes_a_page_per_department(tmp_path):
     departments = ev.departments(FOCUS, 2024)["summary"]["department"]
     assert len(pages) == len(departments) == 16
     assert "dinas-lingkungan-hidup.html" in pages
+    # every page built from the illustrative data says so, and its words are the catalogue's
+    from smartcity_eval.messages import t
+
+    for name in pages:
+        page = (folder / "departments" / name).read_text(encoding="utf-8")
+        assert "ILLUSTRATIVE DATA" in page, name
+    health = (folder / "departments" / "dinas-kesehatan.html").read_text(encoding="utf-8")
+    assert f">{t('programme.ongoing', 'en')}<" in health
+    assert ">w<" not in health
     report = (folder / "report.html").read_text(encoding="utf-8")
     assert "Who does what" in report and "Supporting documents" in report
     assert "Peraturan Bupati masterplan smart city 2022-2027" in report

@@ -504,4 +504,11 @@ EN: dict[str, str] = {
     "evidence.available": "available",
     "evidence.missing": "missing",
     "evidence.outdated": "outdated",
+    "label.start": "start",
+    "label.end": "end",
+    "label.index_share": "share of the index",
+    "programme.planned": "planned",
+    "programme.ongoing": "ongoing",
+    "programme.done": "done",
+    "programme.dropped": "dropped",
 }

@@ -494,4 +494,11 @@ ID: dict[str, str] = {
     "evidence.available": "tersedia",
     "evidence.missing": "belum ada",
     "evidence.outdated": "kedaluwarsa",
+    "label.start": "mulai",
+    "label.end": "selesai",
+    "label.index_share": "bobot dalam indeks",
+    "programme.planned": "direncanakan",
+    "programme.ongoing": "berjalan",
+    "programme.done": "selesai",
+    "programme.dropped": "dihentikan",
 }

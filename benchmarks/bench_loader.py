@@ -19,6 +19,7 @@ observations.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -88,8 +89,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "panel"
         frame = make_dataset(folder, n_regions)
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load}")
         print(f"{len(frame):,} observations ({n_regions} regions x 10 years x 150 indicators)")
-        print(f"{'variant':<12} {'file MB':>8} {'load_dataset s':>15} {'bare read_csv s':>16}")
+        print(
+            f"{'variant':<12} {'file MB':>8} {'load_dataset s':>15} {'bare read_csv s':>16} "
+            f"{'ratio':>8}"
+        )
         reference = None
         for variant in ("clean", "indonesian", "spaces"):
             path = folder / "observations.csv"
@@ -105,7 +111,12 @@ def main() -> None:
                 reference = obs
             else:
                 pd.testing.assert_frame_equal(obs, reference)
-            print(f"{variant:<12} {size:>8.1f} {elapsed:>15.2f} {floor:>16.2f}")
+            print(
+                f"{variant:<12} {size:>8.1f} {elapsed:>15.2f} {floor:>16.2f} "
+                f"{elapsed / floor:>7.1f}x"
+            )
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"load average at the end {load}; .xlsx: benchmarks/bench_excel.py")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_reports.py            # N = 20 reports (about 8 minutes)
     .venv/bin/python benchmarks/bench_reports.py --n 4      # a smoke run
-    .venv/bin/python benchmarks/bench_reports.py --phases --n 4   # per-phase split only
+    .venv/bin/python benchmarks/bench_reports.py --phases --n 6   # per-phase split only (CPU s)
 
 Both sides produce the same N annual reports of the embedded dataset (``data/kutai_timur``,
 regions in alphabetical order, years 2023 and 2024, so N = 20 is ten regions x two years):
@@ -177,62 +177,124 @@ class _TimedClient:
         return _TimedClient.original(*args, **kwargs)
 
 
-def run_phases(pairs: list[tuple[str, int]], lang: str) -> None:
-    """The per-phase split of the product, in this process with one warm kernel: kernel
-    start (once per worker), the batch data (load, score and analyse once per batch), then
-    per report the notebook cells that draw figures, the other cells (tables and text from
-    the library), and the HTML rendering. Wall seconds; on a loaded machine, upper bounds
-    of the CPU seconds (the kernel is single-threaded)."""
+def _cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux /proc), or 0."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _kernel_pid(worker) -> int | None:
+    provisioner = getattr(worker.km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None) or getattr(
+        getattr(provisioner, "process", None), "pid", None
+    )
+    return int(pid) if pid else None
+
+
+def run_phases(pairs: list[tuple[str, int]], lang: str, pdf: bool = False) -> None:
+    """The per-phase split of the product, in this process with one warm kernel, in CPU
+    seconds (this process plus the kernel's, read from /proc: robust to a loaded machine,
+    unlike wall time): kernel start (once per worker), the batch data (load, score and
+    analyse once per batch), then per report the notebook cell that gathers the report's
+    data, the cells that draw figures, the other cells (tables and text), the kernel's
+    reset and messaging, the HTML page, the other files (notebook, results.xlsx) and, with
+    ``--pdf``, the PDF (Chromium's own CPU not counted: it is a separate process tree)."""
     import smartcity_eval as se
+    from smartcity_eval.io.excel import write_xlsx
     from smartcity_eval.reports.content import write_cache
-    from smartcity_eval.reports.render import notebook_to_html
+    from smartcity_eval.reports.docx import report_tables
+    from smartcity_eval.reports.render import find_chromium, html_to_pdf, notebook_to_html
     from smartcity_eval.reports.runner import plan_reports
     from smartcity_eval.reports.worker import KernelWorker, execute_report
 
     with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
+        c0 = time.process_time()
         ev = se.evaluate(str(DATASET))
-        cache = Path(tmp) / "batch-bench.pkl"
+        cache = Path(tmp) / "batch-bench.cache"
         write_cache(ev, cache)
-        t_data = time.perf_counter() - t0
+        c_data = time.process_time() - c0
         years = sorted({y for _, y in pairs})
         regions = sorted({r for r, _ in pairs})
         jobs, _ = plan_reports(ev, tmp, years=years, regions=regions, lang=lang, cache=str(cache))
         jobs = [j for j in jobs if (j.region, j.year) in set(pairs)]
         import nbclient
+        import nbformat
 
         _TimedClient.original = nbclient.NotebookClient
         nbclient.NotebookClient = _TimedClient
-        t0 = time.perf_counter()
+        c0 = time.process_time()
         worker = KernelWorker(cwd=str(ROOT)).start()
-        t_kernel = time.perf_counter() - t0
+        pid = _kernel_pid(worker)
+        c_kernel = time.process_time() - c0 + _cpu(pid)
+        chromium = find_chromium() if pdf else None
         rows = []
         try:
             for job in jobs:
-                t0 = time.perf_counter()
+                k0, c0 = _cpu(pid), time.process_time()
                 nb, status, error, _ = execute_report(worker, job)
-                t_exec = time.perf_counter() - t0
+                k_exec, c_exec = _cpu(pid) - k0, time.process_time() - c0
                 if status != "ok":
                     raise SystemExit(f"report failed: {error}")
-                figures = sum(_seconds(c) for c in nb.cells if _figures(c))
-                cells = sum(_seconds(c) for c in nb.cells)
-                n_fig = sum(_figures(c) for c in nb.cells)
-                t0 = time.perf_counter()
-                notebook_to_html(nb, job.title, "a4")
-                t_html = time.perf_counter() - t0
-                rows.append((t_exec, cells - figures, figures, n_fig, t_html))
+                cells = [c for c in nb.cells if c.cell_type == "code"]
+                data = sum(_seconds(c) for c in cells if "report_data(" in c.source)
+                figures = sum(_seconds(c) for c in cells if _figures(c))
+                other = sum(_seconds(c) for c in cells) - figures - data
+                n_fig = sum(_figures(c) for c in cells)
+                c0 = time.process_time()
+                page = notebook_to_html(nb, job.title, "a4")
+                c_html = time.process_time() - c0
+                c0 = time.process_time()
+                nbformat.writes(nb)
+                write_xlsx(report_tables(page, job.lang), Path(tmp) / "results.xlsx", digits={})
+                c_files = time.process_time() - c0
+                c_pdf = 0.0
+                if chromium:
+                    html = Path(tmp) / "report.html"
+                    html.write_text(page, encoding="utf-8")
+                    c0 = time.process_time()
+                    html_to_pdf(html, Path(tmp) / "report.pdf", chromium=chromium)
+                    c_pdf = time.process_time() - c0
+                # the kernel's CPU spread over its cells in proportion to their wall time
+                wall = max(data + figures + other, 1e-9)
+                k_cells = min(k_exec, wall)
+                scale = k_cells / wall
+                rows.append(
+                    (
+                        data * scale,
+                        figures * scale,
+                        other * scale,
+                        k_exec - k_cells + c_exec,
+                        c_html,
+                        c_files,
+                        c_pdf,
+                        n_fig,
+                    )
+                )
         finally:
             worker.shutdown()
             nbclient.NotebookClient = _TimedClient.original
-    print(f"load average {os.getloadavg()[0]:.2f}; {len(rows)} reports, one warm kernel")
-    print(f"  kernel start and warm-up (once per worker):  {t_kernel:6.2f} s")
-    print(f"  batch data: load, score, analyse (once):     {t_data:6.2f} s")
     med = [float(sorted(col)[len(col) // 2]) for col in zip(*rows, strict=True)]
-    print(f"  per report (median): execute {med[0]:.2f} s = cells without figures {med[1]:.2f} s")
-    print(
-        f"    + cells with figures {med[2]:.2f} s ({med[3]:.0f} figures) + overhead; HTML {med[4]:.2f} s"
-    )
-    print(f"  per report in all: {med[0] + med[4]:.2f} s")
+    total = sum(med[:7])
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}; load average {os.getloadavg()[0]:.2f}")
+    print(f"{len(rows)} reports of {DATASET.name}, one warm kernel; CPU seconds (median)")
+    print(f"  kernel start and warm-up (once per worker):  {c_kernel:6.2f}")
+    print(f"  batch data: load, score, analyse (once):     {c_data:6.2f}")
+    print("  per report:")
+    print(f"    data (the report_data cell):               {med[0]:6.2f}")
+    print(f"    figures ({med[7]:.0f} figures, their cells):         {med[1]:6.2f}")
+    print(f"    other cells (tables and text):             {med[2]:6.2f}")
+    print(f"    kernel reset and messaging:                {med[3]:6.2f}")
+    print(f"    HTML page:                                 {med[4]:6.2f}")
+    print(f"    notebook and results.xlsx files:           {med[5]:6.2f}")
+    print(f"    PDF (this process; --pdf):                 {med[6]:6.2f}")
+    print(f"  per report in all:                           {total:6.2f}")
+    share = (c_kernel * 2 + c_data) / 40
+    print(f"  with the fixed costs shared by 40 reports on 2 workers: {total + share:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,10 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="reports --jobs (default: CPUs)")
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     parser.add_argument("--phases", action="store_true", help="only the per-phase split")
+    parser.add_argument("--pdf", action="store_true", help="with --phases: time the PDF too")
     args = parser.parse_args(argv)
     pairs = plan(args.n)
     if args.phases:
-        run_phases(pairs, args.lang)
+        run_phases(pairs, args.lang, pdf=args.pdf)
         return 0
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-reports-"))
     try:

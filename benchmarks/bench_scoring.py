@@ -8,10 +8,13 @@ The panel: 514 regions x 10 years x 150 indicators in a 4-level tree (index, 5 p
 -1), 5 % of the values missing; minmax pooled over all years (``scope="all"``), arithmetic
 means. 771,000 observations.
 
-(a) In process, from tidy data in memory: ``scoring.score`` and its numeric core
-    (``normalise_array`` + ``aggregate_array``) against a plain numpy reference written here
-    (the same formulas, a loop over the aggregate nodes). Wall time: best of N runs; peak
-    memory: tracemalloc (numpy allocations are traced).
+(a) In process, from tidy data in memory: the numeric core (``normalise_array`` +
+    ``aggregate_array``) against a plain numpy reference written here (the same formulas, a
+    loop over the aggregate nodes; best of 4N runs); then, run in turn with the reference N
+    times, the cube from the loader's integer codes and from plain text columns,
+    ``score_dataset`` on the dataset as loaded (the loader's codes) and ``score()`` on a plain
+    text frame (both: tidy table out with rank, band, coverage, raw value and flags); each
+    as best / best and as the median of the per-pair ratios. Peak memory: tracemalloc.
 (b) The ``smartcity-eval score`` command from CSV files in a temporary folder, against a
     plain pandas script that reads the same files and computes the same scores (read the
     CSV, pivot, minmax, weighted means, rank, write the CSV), each in its own subprocess,
@@ -38,10 +41,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from smartcity_eval.io.dataset import load_dataset  # noqa: E402
 from smartcity_eval.io.frameworks import load_framework  # noqa: E402
 from smartcity_eval.scoring.aggregate import aggregate_array, plan  # noqa: E402
-from smartcity_eval.scoring.engine import indicator_cube, score  # noqa: E402
+from smartcity_eval.scoring.engine import indicator_cube, score, score_dataset  # noqa: E402
 from smartcity_eval.scoring.normalise import normalise_array  # noqa: E402
+from smartcity_eval.vocab import TIE_DECIMALS  # noqa: E402
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -206,14 +211,37 @@ def compare(ours: pd.DataFrame, theirs: pd.DataFrame) -> str:
     assert (m["score"].isna() == m["score_ref"].isna()).all()
     diff = float((m.loc[both, "score"] - m.loc[both, "score_ref"]).abs().max())
     assert diff < 1e-9, diff
-    assert (m["rank"].fillna(-1).astype(int) == m["rank_ref"].fillna(-1).astype(int)).all()
+    # the library's ranks tie scores equal to 9 decimals (vocab.TIE_DECIMALS); the script's
+    # pandas ranks tie only exactly equal floats: rank the script's scores with the tie rule
+    tied = m["score_ref"].round(TIE_DECIMALS).groupby([m["year"], m["code"]])
+    ref_rank = tied.rank(ascending=False, method="min").fillna(-1).astype(int)
+    ours = m["rank"].fillna(-1).astype(int)
+    assert (ours == ref_rank).all()
+    exact = int((ours != m["rank_ref"].fillna(-1).astype(int)).sum())
     assert np.allclose(m["coverage"], m["coverage_ref"], atol=1e-12)
-    return f"outputs agree: {len(m):,} rows, max |score difference| {diff:.1e}, ranks and coverage equal"
+    return (
+        f"outputs agree: {len(m):,} rows, max |score difference| {diff:.1e}, coverage equal, "
+        f"ranks equal to the script's scores ranked with ties to {TIE_DECIMALS} decimals "
+        f"({exact} rank(s) differ from pandas' exact-equality ties)"
+    )
 
 
-def in_process(obs: pd.DataFrame, fw, args: argparse.Namespace) -> None:
+def alternate(fns: dict[str, object], repeat: int) -> dict[str, list[float]]:
+    """Run each function ``repeat`` times, one after the other in turn (so that all see
+    the same machine load); the wall seconds of each run."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return times
+
+
+def in_process(obs: pd.DataFrame, fw, folder: Path, args: argparse.Namespace) -> None:
     """Part (a): the numeric core and score() against the numpy reference, in memory."""
     opts = dict(normalise="minmax", scope="all", aggregate="arithmetic")
+    ds = load_dataset(folder)
     cube = indicator_cube(obs, fw)
     X = cube.values
     d = fw.nodes.loc[fw.indicators, "direction"].to_numpy(dtype=float)
@@ -230,23 +258,50 @@ def in_process(obs: pd.DataFrame, fw, args: argparse.Namespace) -> None:
     t_core, S = best_of(core, 4 * args.repeat)
     t_ref, R = best_of(ref, 4 * args.repeat)
     assert np.allclose(S, R, equal_nan=True, atol=1e-9)
-    t_cube, _ = best_of(lambda: indicator_cube(obs, fw), args.repeat)
-    t_score, table = best_of(lambda: score(obs, fw, **opts), args.repeat)
-    m_score = peak_memory(lambda: score(obs, fw, **opts))
+    runs = alternate(
+        {
+            "ref": ref,
+            "cube_keys": lambda: indicator_cube(ds.observations, fw, keys=ds.observation_keys),
+            "cube_text": lambda: indicator_cube(obs, fw),
+            "score_dataset": lambda: score_dataset(ds),
+            "score_text": lambda: score(obs, fw, **opts),
+        },
+        args.repeat,
+    )
+    best = {k: min(v) for k, v in runs.items()}
+    pair = {
+        k: float(np.median(np.array(v) / np.array(runs["ref"])))
+        for k, v in runs.items()
+        if k != "ref"
+    }
+    table = score_dataset(ds)
+    m_dataset = peak_memory(lambda: score_dataset(ds))
+    m_text = peak_memory(lambda: score(obs, fw, **opts))
     m_core = peak_memory(core)
     m_ref = peak_memory(ref)
     print(
         f"\n(a) in process, tidy data in memory (best of {4 * args.repeat} runs for the "
-        f"cores, {args.repeat} for score())"
+        f"cores; {args.repeat} alternating runs of the others with the reference; "
+        f"load average {os.getloadavg()[0]:.2f})"
     )
     print(
         f"  core normalise_array + aggregate_array: {t_core * 1e3:8.1f} ms  peak {m_core:6.1f} MiB"
     )
     print(f"  numpy reference core:                   {t_ref * 1e3:8.1f} ms  peak {m_ref:6.1f} MiB")
     print(f"  ratio core / reference:                 {t_core / t_ref:8.2f}")
-    print(f"  tidy -> cube (indicator_cube):          {t_cube * 1e3:8.1f} ms")
+    print("  x / reference: best / best, and the median of the alternating pairs")
+    for name, label in [
+        ("cube_keys", "tidy -> cube, the loader's codes:   "),
+        ("cube_text", "tidy -> cube, plain text columns:   "),
+        ("score_dataset", "score_dataset(loaded dataset):      "),
+        ("score_text", "score(), plain text columns:        "),
+    ]:
+        print(
+            f"  {label}{best[name] * 1e3:8.1f} ms  {best[name] / best['ref']:5.2f}x best, "
+            f"{pair[name]:5.2f}x pairs"
+        )
     print(
-        f"  whole score() tidy in -> tidy out:      {t_score * 1e3:8.1f} ms  peak {m_score:6.1f} MiB "
+        f"  peak memory: score_dataset {m_dataset:.1f} MiB, score() on text {m_text:.1f} MiB "
         f"({len(table):,} rows with rank, band, coverage, raw, flags)"
     )
     scores_ok = np.allclose(
@@ -293,7 +348,7 @@ def main() -> None:
         )
 
         if not args.cli_only:
-            in_process(obs, fw, args)
+            in_process(obs, fw, folder, args)
         if args.skip_cli:
             return
         # ----------------------------------------------------------------- (b) CSV -> CSV

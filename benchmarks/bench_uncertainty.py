@@ -21,6 +21,8 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -104,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="best of this many timings")
     args = parser.parse_args(argv)
     obs, fw = national_panel(n_regions=args.regions)
+    print(_when())
     print(
         f"panel: {args.regions} regions x {len(fw.indicators)} indicators, "
         f"{len(fw.nodes)} nodes, depth {fw.max_depth}, 1 year; n = {args.n}, "
@@ -140,7 +143,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<30} {total:>10.3f}s {per * 1e3:>7.2f}ms {loop_per * 1e3:>7.1f}ms "
             f"{loop_per / per:>8.0f}x {'yes' if same else 'NO':>6}"
         )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process {peak:.0f} MiB; {_when()}")
     return 0 if ok else 1
+
+
+def _when() -> str:
+    """The date and the load average (2 shared cores: read the ratios, not the seconds)."""
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load}"
 
 
 def _subset(draws, n):

@@ -41,11 +41,13 @@ def md(source: str) -> nbformat.NotebookNode:
     return new_markdown_cell(source.strip("\n"), metadata={"tags": []})
 
 
-def notebook(cells: list, title: str) -> nbformat.NotebookNode:
+def notebook(cells: list, title: str, title_id: str = "") -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata["language_info"] = dict(LANGUAGE_INFO)
     nb.metadata["title"] = title
+    if title_id:  # the title of a batch's pages in Indonesian (reports.template.template_title)
+        nb.metadata["title_id"] = title_id
     for i, cell in enumerate(nb.cells):  # stable ids: reproducible files, readable diffs
         cell["id"] = f"cell-{i:02d}"
     return nb
@@ -82,6 +84,7 @@ report = report_data(evaluation, region, year, lang, cache=cache)
         code("sections.headline(report)"),
         code("sections.key_messages(report)"),
         code("sections.profile(report)"),
+        code("sections.spbe(report)"),
         code("sections.elements(report)"),
         code("sections.gaps(report)"),
         code("sections.trajectory(report)"),
@@ -265,7 +268,8 @@ def reproduce_findings() -> nbformat.NotebookNode:
 Recomputes every published value of a dataset (`published.csv`) from its item scores and
 compares them within the tolerance that the published precision implies; then measures
 how far the assessors agreed. Parameters: the dataset, the year (None = every year) and the
-language of the summaries.
+language of the summaries. `smartcity-eval reports DATASET --notebook
+notebooks/reproduce_findings.ipynb` runs it once for the dataset (`--years` once per year).
 """
         ),
         code(
@@ -303,7 +307,9 @@ assessors' mean score. The verdict reads alpha against Krippendorff's thresholds
         md("## Provenance"),
         code("findings.provenance(ev, year, lang)"),
     ]
-    return notebook(cells, "Reproduction of the published results")
+    return notebook(
+        cells, "Reproduction of the published results", "Reproduksi hasil yang dipublikasikan"
+    )
 
 
 NOTEBOOKS = {

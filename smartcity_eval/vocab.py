@@ -18,6 +18,10 @@ __all__ = [
     "SCOPES",
     "PEERS_BY",
     "LANGS",
+    "PER_REGION_YEAR",
+    "PER_YEAR",
+    "PER_DATASET",
+    "REPORT_PER",
     "BASIS_TARGET",
     "BASIS_PEERS",
     "BASES",
@@ -58,6 +62,10 @@ __all__ = [
     "EVIDENCE_STATUSES",
     "EVIDENCE_KINDS",
     "EVALUATION_DIMENSIONS",
+    "RANK_NATIONAL",
+    "RANK_PROVINCE",
+    "RANK_SCOPES",
+    "REPRODUCE_PUBLISHED_ONLY",
 ]
 
 # --- method names (Settings, the command line's choices, the kernels) ---------------------
@@ -76,6 +84,12 @@ SCOPES: tuple[str, ...] = ("year", "all")
 PEERS_BY: tuple[str, ...] = ("all", "kind", "province")
 #: Languages of every message and report.
 LANGS: tuple[str, ...] = ("id", "en")
+#: How often a report batch runs its template (``reports --per``): once per region and
+#: year (the annual report), once per year, or once for the whole dataset.
+PER_REGION_YEAR = "region-year"
+PER_YEAR = "year"
+PER_DATASET = "dataset"
+REPORT_PER: tuple[str, ...] = (PER_REGION_YEAR, PER_YEAR, PER_DATASET)
 
 # --- what a strength/weakness or a gap is measured against ---------------------------------
 BASIS_TARGET = "target"
@@ -170,3 +184,11 @@ EVIDENCE_KINDS: tuple[str, ...] = (
 )
 #: Kominfo's five evaluation dimensions (evidence.csv ``dimension``).
 EVALUATION_DIMENSIONS: tuple[str, ...] = ("baseline", "output", "outcome", "impact", "quick win")
+#: Scope of a published rank (published_ranks.csv ``scope``): among every region evaluated
+#: nationally, or within the region's province (Kominfo's result letter gives both).
+RANK_NATIONAL = "national"
+RANK_PROVINCE = "province"
+RANK_SCOPES: tuple[str, ...] = (RANK_NATIONAL, RANK_PROVINCE)
+#: ``reproduce`` status of a published fact the dataset cannot recompute (a national rank
+#: among regions the dataset does not hold); not a match, not a mismatch.
+REPRODUCE_PUBLISHED_ONLY = "published_only"

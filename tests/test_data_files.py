@@ -151,6 +151,54 @@ def test_kominfo_components_same_items_exactly_once() -> None:
     assert per_component.min() >= 5, per_component.to_dict()
 
 
+def _markdown_table(text: str, header: str) -> list[list[str]]:
+    """The rows of the markdown table whose header line starts with ``header``."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_kominfo_components_dimension_rules() -> None:
+    """Every item sits in the dimension its documented rule names (issue #12): the README's
+    rule table and item table agree with framework.csv, and the item names bear the rules
+    out (quick wins are named so, impact items are measured effects, output items and
+    baseline items are plans, policies or registers)."""
+    readme = (FW / "kominfo_components" / "README.md").read_text(encoding="utf-8")
+    rules = {r[0]: r[1] for r in _markdown_table(readme, "| rule | dimension |")}
+    assert sorted(rules.values()) == sorted(COMPONENT_WEIGHTS)  # one rule per dimension
+    table = _markdown_table(readme, "| code | item | dimension | rule |")
+    comp = framework("kominfo_components")
+    items = leaves(comp).set_index("code")
+    documented = {r[0]: r for r in table}
+    assert len(table) == len(documented) == len(items) == 74
+    assert set(documented) == set(items.index)
+    for code, (_, name, dimension, rule, why) in documented.items():
+        assert name == items.at[code, "name"], code
+        assert dimension == items.at[code, "parent"], code
+        assert rules[rule] == dimension, code
+        assert why, code
+    name = items["name"]
+    dim = items["parent"]
+    quick = name.str.startswith("Quick win:")
+    assert (quick == (dim == "QUICK_WIN")).all()
+    measured = name.str.contains(r"measured|improvement")
+    assert (measured == (dim == "IMPACT")).all()
+    plan = name.str.contains(r"policy|regulation|strategy|plan\b|\bdata\b", regex=True)
+    assert plan[dim.isin(["OUTPUT", "BASELINE"])].all()
+    # an OUTCOME item is a programme carried out, not a plan or policy adopted
+    outcome = name[dim == "OUTCOME"]
+    assert not outcome.str.contains(r"adopted|strategy|plan\b", regex=True).any()
+    # a baseline item rests on a national law named in the README's table
+    why = {code: r[4] for code, r in documented.items()}
+    for code in dim.index[dim == "BASELINE"]:
+        assert any(w in why[code] for w in ("UU ", "Perpres ")), code
+
+
 def test_kominfo_component_weights_reproduce_kota_kediri_2022() -> None:
     # Reference: 3.60/3.21/3.23/3.07/3.65 -> 3.315, published 3.31 (bangsaonline.com/113379)
     pub = read(KEDIRI / "published.csv")
@@ -217,6 +265,7 @@ GENERATED = [
     "programme_status.csv",
     "programmes.csv",
     "published.csv",
+    "published_ranks.csv",
     "regions.csv",
     "targets.csv",
 ]
@@ -451,12 +500,15 @@ def test_targets(obs: pd.DataFrame) -> None:
     tgt["year"] = tgt["year"].astype(int)
     tgt["target"] = tgt["target"].astype(float)
     assert not tgt.duplicated(["region", "year", "code"]).any()
-    codes = set(framework("kominfo_smart_city")["code"])
+    codes = set(framework("kominfo_smart_city")["code"]) | {"FINAL"}
     assert set(tgt["code"]) <= codes
     assert set(tgt["region"]) == {FOCUS, "*"}
     kt = tgt[tgt["region"] == FOCUS]
     assert sorted(kt["year"].unique()) == list(range(2022, 2028))
-    assert {"SCI", *PILLARS} <= set(kt["code"])
+    # the masterplan's headline target is on the official index (FINAL), the pillar mean
+    # (SCI) has none; per-pillar, element and quick-win targets stay on the pillar tree
+    assert {"FINAL", *PILLARS} <= set(kt["code"]) and "SCI" not in set(tgt["code"])
+    assert set(tgt.loc[tgt["region"] == "*", "code"]) == {"FINAL"}
     assert tgt["target"].between(1, 5).all()
     wide = kt.pivot(index="code", columns="year", values="target")
     assert (wide.diff(axis=1).iloc[:, 1:] >= 0).all().all()

@@ -674,17 +674,27 @@ def test_gap_report_shape_and_published_index(kutai, report):
             assert set(table["region"]) == {REGION} and set(table["year"]) == {2024}
     # the SCI actual equals the published (independently computed, rounded) index
     published = kutai.published
-    sci = published.loc[
-        (published["region"] == REGION)
-        & (published["year"] == 2024)
-        & (published["code"] == "SCI"),
-        "score",
-    ].iloc[0]
-    row = _row(report["targets"], code="SCI")
-    assert round(row["actual"], 2) == pytest.approx(sci)
+    pub = published[(published["region"] == REGION) & (published["year"] == 2024)]
+    pub = pub.set_index("code")["score"]
+    assert round(_row(report["peers"], code="SCI")["score"], 2) == pytest.approx(pub["SCI"])
+    # the masterplan target is on the official index (FINAL), not on the pillar mean
+    final = pub["FINAL"]
+    assert "SCI" not in set(report["targets"]["code"])
+    assert report["targets"]["code"].iloc[0] == "FINAL"
+    row = _row(report["targets"], code="FINAL")
+    assert round(row["actual"], 2) == pytest.approx(final) == 3.20
     assert row["target"] == 3.10 and row["gap"] == pytest.approx(3.10 - row["actual"])
-    trip = _row(report["trajectory"], code="SCI")
+    assert row["level"] == 0 and row["target_source"] == "region"
+    trip = _row(report["trajectory"], code="FINAL")
     assert trip["target_year"] == 2027 and trip["target"] == 3.70
+    # baseline 2021 (the year before the plan's first target year 2022)
+    assert trip["baseline_year"] == 2021 and trip["current_year"] == 2024
+    assert trip["required_change"] == pytest.approx((3.70 - trip["baseline"]) / 6)
+    assert trip["actual_change"] == pytest.approx((trip["current"] - trip["baseline"]) / 3)
+    assert trip["current"] == pytest.approx(row["actual"])
+    # the pillar targets stay on the pillar tree, each node once
+    assert {"GOV", "BRA", "ECO", "LIV", "SOC", "ENV"} <= set(report["trajectory"]["code"])
+    assert not report["targets"]["code"].duplicated().any()
     # priorities towards the Kominfo final index: quick wins weigh 0.2 / 8 items
     first = report["priorities"].iloc[0]
     assert first["index"] == "FINAL" and first["gain_per_level"] == pytest.approx(0.025)
@@ -711,7 +721,8 @@ def test_cli_gaps_table_and_csv(tmp_path, capsys):
     assert main([*args, "--out", str(out)]) == 0
     table = pd.read_csv(out)
     assert list(table.columns) == list(COLUMNS["targets"])
-    assert set(table["region"]) == {REGION} and "SCI" in set(table["code"])
+    assert set(table["region"]) == {REGION} and table["code"].iloc[0] == "FINAL"
+    assert "SCI" not in set(table["code"])
     assert main(["gaps", str(KUTAI), "--region", "Kutai Timur Kab"]) == 2
     assert "Kabupaten Kutai Timur" in capsys.readouterr().err
     assert main(["gaps", str(KUTAI), "--what", "nonsense"]) == 2
@@ -754,3 +765,102 @@ def test_self_assessment_consensus_equals_verified_observations(kutai, report):
     pd.testing.assert_frame_equal(again[cols], report["self"][cols])
     sci = _row(report["self"], code="SCI")
     assert sci["n_items"] > 60 and sci["difference"] > 0  # the region rated itself higher
+
+
+# ----------------------------------------------------------------------------- headline index
+# a pillar tree and a dimension tree over the same four items (like kominfo_smart_city and
+# kominfo_components); the dataset names the dimension tree as its headline index
+
+
+def _two_level(root: str, groups: dict[str, tuple[int, tuple[str, ...]]]) -> str:
+    """framework.csv text: ``root`` -> groups (code: (weight, items)) -> items on 1-5."""
+    text = f"code,parent,name,weight,direction,lower,upper\n{root},,{root.title()},1,,,\n"
+    text += "".join(f"{g},{root},{g},{w},,,\n" for g, (w, _) in groups.items())
+    for g, (_, items) in groups.items():
+        text += "".join(f"{i},{g},{i.lower()},1,1,1,5\n" for i in items)
+    return text
+
+
+PILLARS_TREE = _two_level("IDX", {"P1": (1, ("I1", "I2")), "P2": (1, ("I3", "I4"))})
+DIMS_TREE = _two_level("FINAL", {"D1": (1, ("I1", "I3")), "D2": (3, ("I2", "I4"))})
+LEVELS = {  # year -> I1, I2, I3, I4
+    2021: (2, 2, 2, 2),
+    2022: (3, 2, 3, 3),
+    2023: (4, 3, 3, 2),
+}
+
+
+@pytest.fixture
+def headline_dataset(tmp_path):
+    from smartcity_eval.io.dataset import load_dataset
+
+    from .conftest import write_dataset
+
+    obs = "region,year,indicator,value\n" + "".join(
+        f"R,{y},I{i + 1},{v}\n" for y, vals in LEVELS.items() for i, v in enumerate(vals)
+    )
+    folder = write_dataset(
+        tmp_path / "two_trees",
+        {
+            "dataset.toml": 'title = "two trees"\nillustrative = true\nlang = "en"\n'
+            'framework = "pillars"\nframeworks = ["dims"]\n'
+            '[methods]\nnormalise = "none"\nindex_framework = "dims"\n',
+            "observations.csv": obs,
+            "targets.csv": "region,year,code,target\nR,2022,FINAL,2.5\nR,2023,FINAL,3.0\n"
+            "R,2025,FINAL,4.0\nR,2025,P1,4.0\n",
+        },
+    )
+    for name, text in (("pillars", PILLARS_TREE), ("dims", DIMS_TREE)):
+        (folder / name).mkdir()
+        (folder / name / "framework.csv").write_text(text, encoding="utf-8")
+    return load_dataset(folder)
+
+
+def test_trajectory_to_the_masterplan_target_is_on_the_headline_index(headline_dataset):
+    # FINAL = (1 D1 + 3 D2) / 4 with D1 = mean(I1, I3), D2 = mean(I2, I4):
+    #   2021: D1 2, D2 2 -> 2.0;  2022: D1 3, D2 2.5 -> 2.625;  2023: D1 3.5, D2 2.5 -> 2.75
+    # (the pillar mean IDX is 2.0, 2.75, 3.0: on IDX the region would be on track)
+    tables = gap_report(headline_dataset, "R", 2023)
+    path = tables["trajectory"]
+    assert path["code"].iloc[0] == "FINAL" and "IDX" not in set(path["code"])
+    final = _row(path, code="FINAL")
+    # plan starts 2022 -> baseline 2021 (2.0); required (4.0 - 2.0) / (2025 - 2021) = 0.5;
+    # actual (2.75 - 2.0) / (2023 - 2021) = 0.375; pace 0.75 >= 0.5: at risk;
+    # projected 2.75 + 0.375 x 2 = 3.5; from now (4.0 - 2.75) / 2 = 0.625
+    assert (final["baseline_year"], final["current_year"], final["target_year"]) == (
+        2021,
+        2023,
+        2025,
+    )
+    assert final["baseline"] == pytest.approx(2.0) and final["current"] == pytest.approx(2.75)
+    assert final["required_change"] == pytest.approx(0.5)
+    assert final["actual_change"] == pytest.approx(0.375)
+    assert final["pace_ratio"] == pytest.approx(0.75)
+    assert final["projected"] == pytest.approx(3.5)
+    assert final["required_change_from_now"] == pytest.approx(0.625)
+    assert final["status"] == "at risk" and final["level"] == 0
+    # the pillar target stays on the pillar tree: P1 = mean(I1, I2) 2.0 -> 3.5, only a 2025
+    # target, baseline the first year: actual (3.5 - 2.0) / 2 = 0.75 >= required 0.5
+    p1 = _row(path, code="P1")
+    assert p1["baseline"] == pytest.approx(2.0) and p1["status"] == "on track"
+    # gap to target in 2022: FINAL 2.625 against 2.5: met
+    gaps_2022 = gap_report(headline_dataset, "R", 2022)["targets"]
+    row = _row(gaps_2022, code="FINAL")
+    assert row["actual"] == pytest.approx(2.625) and row["gap"] == pytest.approx(-0.125)
+    assert row["band"] == "achieved" and row["pct_achieved"] == 100.0
+
+
+def test_report_headline_carries_the_index_target(headline_dataset):
+    from smartcity_eval.reports import content
+
+    report = content.report_data(headline_dataset, "R", 2023, "en")
+    first = report["headline"][0]
+    assert first["code"] == "FINAL" and first["score"] == pytest.approx(2.75)
+    # this year's target 3.0: 2.75 / 3.0 = 91.7 % (near); the trajectory to 2025 is at risk
+    assert first["target"] == 3.0 and first["target_pct"] == pytest.approx(275 / 3)
+    assert first["target_band_en"] == "near" and first["target_status_en"] == "at risk"
+    series = report["trajectory_series"]
+    final = series[series["code"] == "FINAL"].set_index("year")["value"]
+    assert final.to_dict() == pytest.approx({2021: 2.0, 2022: 2.625, 2023: 2.75})
+    label = report["trajectory"].set_index("code").at["FINAL", "label"]
+    assert label == "Final"  # named from the headline tree, which alone has FINAL

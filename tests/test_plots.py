@@ -196,3 +196,73 @@ def test_band_table_colours_rows_by_band():
     for band in ("achieved", "far", "near"):
         assert f"background-color: {plots.BAND_COLOURS[band]}" in html
     assert plots.band_colour("unknown") == ""
+
+
+def _heatmap_with_long_labels():
+    matrix = pd.DataFrame(
+        [[1.5, 2.25, np.nan], [3.0, 4.75, 5.0]],
+        index=["A very long element label that reaches past the canvas", "B"],
+        columns=[2022, 2023, 2024],
+    )
+    return plots.heatmap(
+        matrix, title="elements <&>", xlabel="Year", ylabel="Element", colorbar_label="Score"
+    )
+
+
+def test_figure_svg_is_cropped_like_a_tight_png_and_keeps_text_as_text():
+    from smartcity_eval.present.svg import figure_svg
+
+    fig = _heatmap_with_long_labels()
+    number = fig.number
+    data, width, height = figure_svg(fig, image_dpi=100)
+    assert number not in plt.get_fignums()
+    text = data.decode("utf-8")
+    assert text.startswith("<svg ") and text.rstrip().endswith("</svg>")
+    # text stays text (escaped), the cell values included
+    assert "elements &lt;&amp;&gt;" in text and ">4.75<" in text and ">2.25<" in text
+    assert "A very long element label" in text
+    # the crop is matplotlib's own bbox_inches="tight" (independent: the PNG's pixel size;
+    # text is measured at 72 dpi for SVG and hinted at 100 dpi for the PNG: within 1 %)
+    png = plots.figure_png(_heatmap_with_long_labels(), dpi=100)
+    px_w, px_h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert abs(width * 100 - px_w) <= 0.01 * px_w and abs(height * 100 - px_h) <= 0.01 * px_h
+    view = [float(v) for v in text.split('viewBox="', 1)[1].split('"', 1)[0].split()]
+    assert view[0] < 0  # the long label lies left of the canvas and is kept
+    assert view[2] == pytest.approx(width * 72, abs=0.01)
+    assert view[3] == pytest.approx(height * 72, abs=0.01)
+    # byte-stable: no date, clip-path ids from a fixed salt
+    assert figure_svg(_heatmap_with_long_labels(), image_dpi=100)[0] == data
+    assert "<dc:date>" not in text and "<metadata>" not in text
+
+
+def test_rank_figure_draws_every_mark_and_at_national_size_only_the_nearest_regions():
+    regions = [f"R{i:03d}" for i in range(514)]
+    nominal = np.arange(514, 0, -1, dtype=float)  # R000 ranks 514th, R513 first
+    low, high = nominal - 2, nominal + 3
+    for target, first, last in (("R213", 281, 320), ("R512", 1, 40), ("R000", 475, 514)):
+        fig = plots.rank_uncertainty(
+            regions, nominal, nominal, low, high, highlight=target, title="ranks",
+            xlabel="Rank", ylabel="Region", max_rows=40,
+        )  # fmt: skip
+        ax = fig.axes[0]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        shown = sorted(514 - int(name[1:]) for name in ticks)  # their nominal ranks
+        assert shown == list(range(first, last + 1)) and target in ticks
+        assert ax.get_xlim() == (0.5, 517.5)  # the rank axis still spans every region
+        interval, medians, nominals = ax.collections
+        assert len(interval.get_segments()) == len(medians.get_offsets()) == 40
+        row = ticks.index(target)
+        assert list(nominals.get_offsets()[row]) == [514 - int(target[1:]), row]
+        assert [list(p) for p in interval.get_segments()[row]] == [
+            [low[int(target[1:])], row],
+            [high[int(target[1:])], row],
+        ]
+        bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+        assert bold == [target]
+        plt.close(fig)
+    # without max_rows, every region (the command line's --plot)
+    fig = plots.rank_uncertainty(
+        regions[:50], nominal[:50], nominal[:50], low[:50], high[:50], title="t",
+        xlabel="x", ylabel="y",
+    )  # fmt: skip
+    assert len(fig.axes[0].get_yticklabels()) == 50

@@ -114,3 +114,148 @@ def test_a_batch_with_nothing_to_report_says_why_and_exits_1(tmp_path, capsys, m
     monkeypatch.setattr(runner, "format_summary", lambda result, lang: "")
     assert main(["reports", str(JAMBI), "--out", str(tmp_path), "--lang", "en"]) == 1
     assert "nothing to report for kota_jambi" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- published ranks
+# Kota Jambi 2024: 13th of 191 nationally (letter B-1478/DJAI/AI.01.02/11/2024,
+# jambikota.go.id/content/931); Kota Kediri 2022: 22nd nationally, 4th in Jawa Timur
+# (bangsaonline.com/amp/berita/113379; the numbers ranked are not given).
+def test_published_ranks_are_in_the_data():
+    jambi = se.load_dataset(JAMBI).published_ranks
+    assert jambi[["region", "year", "code", "scope", "rank", "of"]].values.tolist() == [
+        ["Kota Jambi", 2024, "FINAL", "national", 13, 191]
+    ]
+    assert "B-1478/DJAI/AI.01.02/11/2024" in jambi["source"].iloc[0]
+    kediri = se.load_dataset(KEDIRI).published_ranks
+    assert kediri[["scope", "rank", "area"]].values.tolist() == [
+        ["national", 22, ""],
+        ["province", 4, "Jawa Timur"],
+    ]
+    assert kediri["of"].isna().all()  # not published: never made up
+
+
+def test_reproduce_lists_the_ranks_as_published_only(tmp_path, capsys):
+    out = tmp_path / "repro.csv"
+    assert main(["reproduce", str(KEDIRI), "--out", str(out), "--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "2 published rank(s) listed as published only" in err
+    import pandas as pd
+
+    from smartcity_eval.analysis.reproduction import REPRODUCE_COLUMNS
+
+    table = pd.read_csv(out, keep_default_na=False)
+    assert list(table.columns) == list(REPRODUCE_COLUMNS)
+    ranks = table[table["status"] == "published_only"]
+    assert ranks[["code", "published", "basis"]].values.tolist() == [
+        ["FINAL", 22.0, "rank_national"],
+        ["FINAL", 4.0, "rank_province"],
+    ]
+    assert "province rank 4 in Jawa Timur as published; not recomputable" in ranks["note"].iloc[1]
+    # the values that are compared are as before: the final matches
+    final = table[(table["code"] == "FINAL") & (table["status"] != "published_only")]
+    assert final.set_index("year").loc[2022, "status"] == "match"
+    assert main(["reproduce", str(JAMBI), "--lang", "id"]) == 0
+    assert "1 peringkat terbitan" in capsys.readouterr().err
+
+
+def _headline_html(folder, region, year, lang):
+    from smartcity_eval.reports import content, sections
+    from smartcity_eval.reports.markup import render
+
+    report = content.report_data(folder, region, year, lang)
+    return report, re.sub(r"\s+", " ", render(sections.headline, report))
+
+
+@pytest.mark.parametrize(
+    ("lang", "rank_text", "own_text"),
+    [
+        ("id", "Peringkat nasional 13 dari 191 (terbitan)", "peringkat 1 dari 1 daerah"),
+        ("en", "National rank 13 of 191 (published)", "rank 1 of 1 among this dataset"),
+    ],
+)
+def test_letter_section_shows_the_published_rank(lang, rank_text, own_text):
+    _, html = _headline_html(JAMBI, "Kota Jambi", 2024, lang)
+    letter = html[html.index("<h3>") :]
+    assert f"<li><strong>{rank_text}</strong> · {own_text}" in letter
+    _, html = _headline_html(KEDIRI, "Kota Kediri", 2022, "en")
+    assert "<strong>National rank 22 (published)</strong>" in html
+    assert "<strong>Rank 4 in Jawa Timur (published)</strong>" in html
+
+
+def test_every_published_headline_number_has_its_reproduction_line():
+    _, html = _headline_html(JAMBI, "Kota Jambi", 2024, "en")
+    card = html[html.index('<div class="card main">') : html.index("<h3>")]
+    assert '<div class="value">3.48</div>' in card
+    assert "published 3.48 · recomputed 3.475: match (within 0.01)" in card
+    # Kutai Timur 2023 (illustrative): every card (FINAL, SCI, SPBE) has a published value and
+    # one line each; the tolerance is shown with its digits (0.005, not rounded to 0.01)
+    report, html = _headline_html("kutai_timur", "Kabupaten Kutai Timur", 2023, "en")
+    letter = report["letter"].set_index("code")
+    cards = html[: html.index("<h3>")].split('<div class="card')[2:]  # [1]: the "cards" box
+    assert len(cards) == len(report["headline"]) == 3
+    for card, data in zip(cards, report["headline"], strict=True):
+        row = letter.loc[data["code"]]
+        line = (
+            f"published {row['published']:.2f} · recomputed {row['computed']:.3f}: "
+            "match (within 0.005)"
+        )
+        assert card.count("published ") == 1 and line in card, data["code"]
+    assert ">0.005</td>" in html and ">0.01</td>" not in html
+
+
+def test_a_mismatch_shows_both_values_beside_the_published_number(tmp_path):
+    copy = tmp_path / "kota_jambi"
+    shutil.copytree(JAMBI, copy)
+    pub = copy / "published.csv"
+    pub.write_text(pub.read_text(encoding="utf-8").replace("FINAL,3.48", "FINAL,3.52"), "utf-8")
+    _, html = _headline_html(copy, "Kota Jambi", 2024, "id")
+    card = html[html.index('<div class="card main">') : html.index("<h3>")]
+    assert '<div class="value">3.52</div>' in card  # the published value, as the letter
+    assert (
+        "terbitan 3.52 · dihitung ulang 3.475: tidak cocok (selisih -0.045, toleransi 0.01)" in card
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ("Kota Jambi,2024,FINAL,national,0,191,,x", "rank", "below 1"),
+        ("Kota Jambi,2024,FINAL,national,200,191,,x", "of", "above the number ranked"),
+        ("Kota Jambi,2024,FINAL,nasional,13,191,,x", "scope", "nasional"),
+        ("Kota Jambi,2024,FINALE,national,13,191,,x", "code", "FINALE"),
+        ("Kota Jambi,2024,FINAL,national,13.5,191,,x", "rank", "13.5"),
+        ("Kota Jambi,2024,FINAL,national,,191,,x", "rank", "rank"),
+    ],
+)
+def test_bad_published_ranks_are_refused_with_file_row_and_column(
+    tmp_path, capsys, row, column, words
+):
+    copy = tmp_path / "kota_jambi"
+    shutil.copytree(JAMBI, copy)
+    (copy / "published_ranks.csv").write_text(
+        "region,year,code,scope,rank,of,area,source\n" + row + "\n", encoding="utf-8"
+    )
+    with pytest.raises(se.DataError) as err:
+        se.load_dataset(copy)
+    problem = err.value.problems[0]
+    assert problem.file.endswith("published_ranks.csv") and problem.row == 2
+    assert problem.column == column and words in problem.message
+    capsys.readouterr()
+    assert main(["validate", str(copy), "--lang", "en"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_kutai_timur_spbe_rank_2023_is_a_published_fact():
+    # regional news reports: SPBE 3.20 (Baik) in 2023, 2nd of 10 regencies/cities in Kaltim
+    from smartcity_eval.analysis.published import published_only_rows
+
+    ds = se.load_dataset("kutai_timur")
+    rows = published_only_rows(ds)
+    assert rows[["region", "year", "code", "published", "status", "basis"]].values.tolist() == [
+        ["Kabupaten Kutai Timur", 2023, "SPBE", 2.0, "published_only", "rank_province"]
+    ]
+    assert "province rank 2 of 10 in Kalimantan Timur as published" in rows["note"].iloc[0]
+    _, html = _headline_html("kutai_timur", "Kabupaten Kutai Timur", 2023, "id")
+    assert "<strong>Peringkat 2 dari 10 di Kalimantan Timur (terbitan)</strong>" in html
+    _, html = _headline_html("kutai_timur", "Kabupaten Kutai Timur", 2022, "id")
+    assert "(terbitan)</strong>" not in html  # no published rank of 2022

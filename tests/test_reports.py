@@ -75,6 +75,7 @@ def _assessments() -> str:
 SMALL = {
     "dataset.toml": (
         'title = "Small test dataset"\nillustrative = true\nlang = "id"\n'
+        'note_lang = "en"\n'  # the notes of observations.csv are English
         '[methods]\nnormalise = "none"\naggregate = "arithmetic"\nconsensus = "median"\n'
     ),
     "framework.csv": (
@@ -252,7 +253,7 @@ def test_sections_render_every_part_in_the_report_language(small):
 
 
 # ----------------------------------------------------------------------------- the batch
-IMG = re.compile(r'<img [^>]*src="data:image/png;base64,')
+IMG = re.compile(r'<img [^>]*src="data:image/svg\+xml;base64,')
 HTML_NUMBER = re.compile(r'<div class="card main">.*?<div class="value">([^<]+)</div>', re.S)
 
 
@@ -374,11 +375,12 @@ PROBE = [
 ]
 
 
-def _probe(tmp_path: Path) -> Path:
+def _probe(tmp_path: Path, cells: list[tuple[str, str]] = PROBE) -> Path:
+    """A notebook of ``cells`` ((tag, source) pairs) at ``tmp_path/probe.ipynb``."""
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(src, metadata={"tags": [tag] if tag else []})
-        for tag, src in PROBE
+        for tag, src in cells
     ]
     nb.metadata["kernelspec"] = {
         "name": "python3",

@@ -367,7 +367,16 @@ def test_score_command_writes_csv(tiny, tmp_path):
     )
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["region", "year", "code", "score", "rank", "band", "coverage"]
+    assert list(rows[0]) == [
+        "region",
+        "year",
+        "code",
+        "score",
+        "rank",
+        "band",
+        "band_label",
+        "coverage",
+    ]
     by = {(r["region"], r["code"]): r for r in rows}
     assert float(by[("X", "IDX")]["score"]) == pytest.approx(25 / 3)
     assert by[("X", "IDX")]["rank"] == "1" and by[("X", "IDX")]["coverage"] == "1.0"
@@ -377,7 +386,7 @@ def test_score_command_stdout_and_errors(tiny, capsys):
     buf = io.StringIO()
     with redirect_stdout(buf):
         assert main(["score", str(tiny), "--aggregate", "2=arithmetic,1=arithmetic"]) == 0
-    assert buf.getvalue().startswith("region,year,code,score,rank,band,coverage\n")
+    assert buf.getvalue().startswith("region,year,code,score,rank,band,band_label,coverage\n")
     code = main(["score", str(tiny), "--normalise", "minmax", "--aggregate", "geometric"])
     assert code == 2
     err = capsys.readouterr().err

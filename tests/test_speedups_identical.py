@@ -208,3 +208,82 @@ def test_thousands_suspects_same_as_the_per_cell_rule():
         got_marks, got = thousands_suspects(cells, numbers._AMBIGUOUS, numbers._DECIMAL)
         assert got == expected, cells
         assert got_marks == marks, cells
+
+
+def _big_csv(rng: np.random.Generator, n: int = 12_000) -> str:
+    cells = ["Kab. Kutai Timur", "café", '"a,b"', '"say ""hi"""', '"line\nbreak"', "", "1.500"]
+    lines = ["region,year,indicator,value"]
+    for i in range(n):
+        lines.append(f"{rng.choice(cells)},{2015 + i % 9},I{i % 37},{rng.normal():.6g}")
+        if i % 997 == 0:
+            lines.append("")  # a blank record keeps its row number
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("variant", ["plain", "bom", "crlf", "cr_only", "utf16"])
+def test_large_csv_read_from_bytes_same_grid(variant):
+    """A large UTF-8 CSV is parsed from its bytes (``grid.read_csv_grid``): the same grid of
+    cells as parsing the decoded text (``grid.csv_grid``), with a byte-order mark, CRLF
+    line ends, CR-only line ends and UTF-16 (those two still go through the text)."""
+    from smartcity_eval.io import grid
+
+    text = _big_csv(np.random.default_rng(3))
+    assert len(text) > grid._SMALL
+    if variant == "crlf":
+        text = text.replace("\n", "\r\n")
+    if variant == "cr_only":
+        text = text.replace("\n", "\r")
+    raw = text.encode("utf-16" if variant == "utf16" else "utf-8")
+    if variant == "bom":
+        raw = b"\xef\xbb\xbf" + raw
+    got, delimiter = grid.read_csv_grid(raw, "observations.csv", {"region", "year", "value"})
+    assert delimiter == ","
+    decoded = grid.decode(raw, "observations.csv")
+    want = grid.csv_grid(decoded, ",", "observations.csv")
+    pd.testing.assert_frame_equal(got, want)
+    assert got.iloc[0, 0] == "region" and (got[0] == "café").any() and len(got) > 12_000
+    assert got[0].str.startswith("line").any() and (got.iloc[2] == "").all()  # a blank record
+
+
+def test_large_csv_unclosed_quote_same_error():
+    from smartcity_eval.errors import DataError
+    from smartcity_eval.io import grid
+
+    text = _big_csv(np.random.default_rng(4)) + 'Kab. X,2020,I1,"1.5\n'
+    with pytest.raises(DataError) as from_bytes:
+        grid.read_csv_grid(text.encode("utf-8"), "observations.csv", {"region"})
+    with pytest.raises(DataError) as from_text:
+        grid.csv_grid(text, ",", "observations.csv")
+    assert str(from_bytes.value) == str(from_text.value)
+    assert "never closed" in str(from_bytes.value)
+
+
+def test_few_distinct_floats_rounded_per_distinct_value():
+    """Coverage-like columns are formatted once per distinct bit pattern, rounded after
+    factorising: values that round alike (0.1 + 0.2 and 0.3), -0.0 and 0.0, NaN."""
+    rng = np.random.default_rng(8)
+    pool = np.array([0.1 + 0.2, 0.3, -0.0, 0.0, np.nan, 1 / 3, 0.5, 1.0, 2.5833333333333335])
+    frame = pd.DataFrame({"code": rng.choice(["A", "B"], 5000), "coverage": rng.choice(pool, 5000)})
+    out = fast(frame)
+    assert out == reference(frame)
+    text = out.decode("utf-8")
+    assert ",0.3\n" in text and ",-0.0\n" in text and ",0.0\n" in text and ",\n" in text
+
+
+def test_band_label_column_same_as_per_row_mapping():
+    """``score``'s ``band_label`` (mapped once per distinct band) equals the per-row rule."""
+    from smartcity_eval.cli.score import band_label
+
+    bands = pd.DataFrame({"label": ["Good", "Poor", "Odd"], "label_id": ["Baik", "Kurang", " "]})
+    band = pd.array(["Good", "", None, "Poor", "Odd", "Other", "Good"], dtype="str")
+    mapping = {"Good": "Baik", "Poor": "Kurang"}
+    for lang, table in [
+        (lang, pd.DataFrame({"band": b})) for lang in ("id", "en") for b in (band, band[3:])
+    ]:
+        want = [
+            (mapping.get(b, b) if lang == "id" else b) if isinstance(b, str) else ""
+            for b in table["band"]
+        ]
+        got = band_label(bands, table, lang)
+        assert list(got) == want
+        assert pd.Series(got).dtype == "str"

@@ -97,17 +97,48 @@ def _self_table(
     )
 
 
-def _priority_table(
-    dataset: Dataset, scores: pd.DataFrame, framework: Framework, settings: Settings, top: int
-) -> pd.DataFrame:
-    """Priorities towards the root of ``settings.index_framework`` (default ``framework``),
-    scoring that tree when ``scores`` do not hold its indicators."""
+def _index_scores(
+    dataset: Dataset, scores: pd.DataFrame, framework: Framework, settings: Settings
+) -> tuple[Framework, pd.DataFrame]:
+    """The headline tree (``settings.index_framework``, default ``framework``) and its
+    scores: ``scores`` when they hold its nodes, else that tree scored (or its published
+    values, for a dataset without observations)."""
     if settings.index_framework is None:
-        return priorities(scores, framework, top=top)
+        return framework, scores
     ifw = resolve_framework(settings.index_framework, dataset)
-    idx_scores = scores
-    if not set(ifw.indicators) & set(scores["code"]) and _has_observations(dataset):
-        idx_scores = dataset_scores(dataset, settings, ifw)
+    if ifw.name == framework.name or ifw.root in set(scores["code"]):
+        return ifw, scores
+    try:
+        return ifw, dataset_scores(dataset, settings, ifw)
+    except DataError:  # a published-only dataset without values of the headline tree
+        return ifw, scores
+
+
+def _with_index_rows(
+    own: pd.DataFrame, index_rows: pd.DataFrame, framework: Framework, index_fw: Framework
+) -> pd.DataFrame:
+    """``own`` (a table of ``framework``) preceded by the rows of ``index_rows`` (the same
+    analysis on the headline tree ``index_fw``) whose nodes ``framework`` does not have: the
+    headline index (e.g. FINAL) and its dimensions; shared items are reported once, from
+    ``framework``."""
+    if index_fw.name == framework.name or index_rows.empty:
+        return own
+    extra = index_rows.loc[~index_rows["code"].isin(framework.nodes.index)]
+    if extra.empty:
+        return own
+    if own.empty:
+        return extra.reset_index(drop=True)
+    return pd.concat([extra, own], ignore_index=True)
+
+
+def _priority_table(
+    scores: pd.DataFrame, framework: Framework, index: tuple[Framework, pd.DataFrame], top: int
+) -> pd.DataFrame:
+    """Priorities towards the root of the headline tree ``index`` (see :func:`_index_scores`;
+    ``framework`` itself without an ``index_framework``)."""
+    ifw, idx_scores = index
+    if ifw.name == framework.name:
+        return priorities(scores, framework, top=top)
     return priorities(idx_scores, ifw, top=top)
 
 
@@ -161,7 +192,10 @@ def gap_report(
         :func:`smartcity_eval.settings.dataset_settings`). Used here: ``framework`` (the
         tree to score and analyse; default the dataset's primary tree), ``index_framework``
         (the tree whose root is the index to raise in ``priorities``, e.g.
-        ``"kominfo_components"`` for the Kominfo final index; default ``framework``),
+        ``"kominfo_components"`` for the Kominfo final index; default ``framework``: its
+        root is the index of the masterplan target, so ``targets`` and ``trajectory`` start
+        with the rows of that tree's nodes the primary tree lacks, e.g. FINAL and the five
+        dimensions),
         ``peers`` (see :func:`~smartcity_eval.analysis.peers.peer_comparison`),
         ``consensus`` (for ``verified="consensus"``) and the scoring choices.
     scores : precomputed scores of ``settings.framework`` (default :func:`dataset_scores`:
@@ -189,14 +223,24 @@ def gap_report(
     check_selection(scores["region"], scores["year"], region, year, peers=settings.peers or ())
     eval_year = int(year) if year is not None else None
     tables: dict[str, pd.DataFrame] = {}
-    tables["targets"] = target_gaps(scores, fw, dataset.targets)
-    tables["trajectory"] = trajectory(scores, fw, dataset.targets, years=eval_year)
+    index = _index_scores(dataset, scores, fw, settings)
+    ifw, idx_scores = index
+    own_targets = target_gaps(scores, fw, dataset.targets)
+    tables["targets"] = _with_index_rows(
+        own_targets, target_gaps(idx_scores, ifw, dataset.targets), fw, ifw
+    )
+    tables["trajectory"] = _with_index_rows(
+        trajectory(scores, fw, dataset.targets, years=eval_year),
+        trajectory(idx_scores, ifw, dataset.targets, years=eval_year),
+        fw,
+        ifw,
+    )
     tables["change"] = change(scores, fw)
     tables["drivers"] = change_drivers(scores, fw)
     tables["peers"] = _peer_table(dataset, scores, fw, settings)
-    tables["strengths"] = strengths_weaknesses(tables["peers"], tables["targets"], fw, n=top)
+    tables["strengths"] = strengths_weaknesses(tables["peers"], own_targets, fw, n=top)
     tables["self"] = _self_table(dataset, fw, settings, verified)
-    tables["priorities"] = _priority_table(dataset, scores, fw, settings, top)
+    tables["priorities"] = _priority_table(scores, fw, index, top)
     return _keep(tables, region, eval_year)
 
 

@@ -5,7 +5,10 @@ five dimension scores, the final score, ranks and the change on last year; the i
 behind them are not public (Kota Kediri 2022, bangsaonline.com/amp/berita/113379; Kota Jambi
 2024, jambikota.go.id/content/931). A dataset of such results has a ``published.csv`` and no
 observations: its scores are the published values (:func:`published_scores`), ranked among
-the dataset's regions.
+the dataset's regions. The letter's national and provincial ranks (``published_ranks.csv``,
+:mod:`smartcity_eval.io.published_ranks`) rank the region among regions the dataset does not
+hold: :func:`published_only_rows` lists them for ``reproduce`` as published facts that cannot
+be recomputed (status :data:`~smartcity_eval.vocab.REPRODUCE_PUBLISHED_ONLY`).
 """
 
 from __future__ import annotations
@@ -15,9 +18,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcity_eval import vocab
+from smartcity_eval.analysis.reproduction import REPRODUCE_COLUMNS
 from smartcity_eval.scoring.ranks import rank_min, tie_round
 
-__all__ = ["has_items", "reportable", "published_scores"]
+__all__ = [
+    "has_items",
+    "reportable",
+    "published_scores",
+    "ranks_of",
+    "published_only_rows",
+    "PUBLISHED_ONLY_COLUMNS",
+]
+
+#: Columns of :func:`published_only_rows`: those of ``reproduce``.
+PUBLISHED_ONLY_COLUMNS: tuple[str, ...] = REPRODUCE_COLUMNS
 
 
 def has_items(dataset: Any) -> bool:
@@ -63,3 +78,65 @@ def published_scores(dataset: Any, framework: Any) -> pd.DataFrame:
     out["_o"] = [order[str(c)] for c in out["code"]]
     out = out.sort_values(["region", "year", "_o"], kind="stable").drop(columns="_o")
     return out[[*columns, "imputed", "treated"]].reset_index(drop=True)
+
+
+def ranks_of(dataset: Any, region: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """The published ranks (published_ranks.csv) of ``region`` in ``year`` (None = all), in
+    file order, national before provincial for the same node."""
+    ranks = getattr(dataset, "published_ranks", None)
+    if ranks is None or ranks.empty:
+        columns = ["region", "year", "code", "scope", "rank", "of", "area", "source"]
+        return pd.DataFrame(columns=columns)
+    rows = ranks
+    if region is not None:
+        rows = rows[rows["region"] == str(region)]
+    if year is not None:
+        rows = rows[rows["year"] == int(year)]
+    order = {scope: k for k, scope in enumerate(vocab.RANK_SCOPES)}
+    rows = rows.assign(_o=[order.get(str(s), 9) for s in rows["scope"]])
+    return rows.sort_values(["year", "code", "_o"], kind="stable").drop(columns="_o")
+
+
+def published_only_rows(dataset: Any) -> pd.DataFrame:
+    """The published ranks as rows of a reproduction table (the columns of
+    :func:`smartcity_eval.analysis.reproduction.reproduce`, :data:`PUBLISHED_ONLY_COLUMNS`):
+    ``published`` = the rank, ``computed``, ``difference`` and ``tolerance`` NaN, ``status``
+    :data:`~smartcity_eval.vocab.REPRODUCE_PUBLISHED_ONLY`, ``basis`` ``rank_national`` or
+    ``rank_province``, ``note`` what was published and why it cannot be recomputed (the
+    number of regions the dataset holds that year), ``framework`` the tree of the node."""
+    ranks = ranks_of(dataset)
+    rows = []
+    for rec in ranks.itertuples(index=False):
+        of = "" if pd.isna(rec.of) else f" of {int(rec.of)}"
+        where = f" in {rec.area}" if str(rec.area) else ""
+        held = _regions_held(dataset, int(rec.year))
+        fw = dataset.framework_of(str(rec.code))
+        rows.append(
+            {
+                "region": str(rec.region),
+                "year": int(rec.year),
+                "code": str(rec.code),
+                "computed": np.nan,
+                "published": float(rec.rank),
+                "difference": np.nan,
+                "tolerance": np.nan,
+                "status": vocab.REPRODUCE_PUBLISHED_ONLY,
+                "note": f"{rec.scope} rank {int(rec.rank)}{of}{where} as published; not "
+                f"recomputable: the dataset holds {held} region(s) in {int(rec.year)}",
+                "framework": "" if fw is None else str(fw.name),
+                "basis": f"rank_{rec.scope}",
+            }
+        )
+    out = pd.DataFrame(rows, columns=list(PUBLISHED_ONLY_COLUMNS))
+    for column in ("computed", "published", "difference", "tolerance"):
+        out[column] = out[column].astype(float)
+    out["year"] = out["year"].astype("int64")
+    return out.reset_index(drop=True)
+
+
+def _regions_held(dataset: Any, year: int) -> int:
+    """How many regions the dataset has in ``year`` (observations, else published values)."""
+    table = dataset.observations if has_items(dataset) else dataset.published
+    if not len(table):
+        return 0
+    return int(table.loc[table["year"] == year, "region"].nunique())

@@ -1,5 +1,8 @@
 """Gap to target: how far each node is from its masterplan or framework target.
 
+One tree at a time; :func:`smartcity_eval.analysis.gapset.gap_report` adds the headline
+index's own nodes (e.g. ``FINAL`` and the five Kominfo dimensions) before the primary tree's.
+
 Conventions (see :mod:`smartcity_eval.analysis._frames`): the *actual* value is an
 indicator's raw value and an aggregate's score; **gap** = ``target - actual`` for direction 1
 and ``actual - target`` for direction -1: positive = still short of the target, zero or

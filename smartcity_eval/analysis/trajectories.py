@@ -1,5 +1,10 @@
 """Trajectory to the masterplan: is each region on track for its final target?
 
+The function works on one tree. The masterplan's headline target is on the headline index
+(``settings.index_framework``; for a Kominfo dataset ``FINAL`` of ``kominfo_components``, the
+published "nilai final"), so :func:`smartcity_eval.analysis.gapset.gap_report` runs it on that
+tree as well and lists the index's rows first, then those of the primary (pillar) tree.
+
 References
 ----------
 UN Statistics Division, *SDG Progress Chart, Technical Note* (annual): progress judged by the

@@ -140,8 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     parser = build_parser()
     args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
+    from smartcity_eval.reports.control import stop_on_signals
+
     try:
-        return _dispatch(args)
+        with stop_on_signals():  # SIGTERM too, from the start: 143 with the same one line
+            return _dispatch(args)
     except KeyboardInterrupt as err:  # Ctrl-C; a batch's BatchInterrupted carries 130/143
         print("interrupted; earlier outputs are left as they were", file=sys.stderr)
         return int(getattr(err, "exit_code", 130))

@@ -6,6 +6,14 @@ embedded), plus OUT/<dataset>/index.html and manifest.json. Reports whose inputs
 and package version are unchanged are skipped (--force remakes them). The global option
 --lang id|en sets the language (default: the dataset's). Exit code 1 when a report failed
 (the others are still written).
+
+Another template (--notebook) is passed only the parameters it declares in its
+'parameters' cell (dataset, region, year, lang, settings, cache as the batch sets them) and
+the user's own (-p NAME VALUE, repeatable; a name it does not declare is exit 2). It runs
+once per region and year when it declares 'region'; else once per year with --years, else
+once for the whole dataset with year = None (every year), e.g.
+  smartcity-eval reports kutai_timur --notebook notebooks/reproduce_findings.ipynb
+writes OUT/kutai_timur/reproduce_findings/all-years/report.html (--per says it explicitly).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from smartcity_eval.cli.common import (
     parse_years,
 )
 from smartcity_eval.cli.options import add_method_options, settings_from_args
+from smartcity_eval.vocab import REPORT_PER
 
 #: Output formats of ``--format``.
 FORMATS = ("html", "pdf", "docx")
@@ -48,7 +57,28 @@ def options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--timeout", type=float, default=600.0, help="seconds a notebook cell may run (600)"
     )
-    p.add_argument("--notebook", help="another report template (must have a 'parameters' cell)")
+    p.add_argument(
+        "--notebook",
+        help="another report template (must have a 'parameters' cell; it gets only the "
+        "parameters it declares)",
+    )
+    p.add_argument(
+        "--per",
+        choices=REPORT_PER,
+        help="run the template once per region and year, per year, or once for the dataset "
+        "(year = None: every year); default: region-year when the template declares 'region', "
+        "else year with --years, else dataset",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        dest="parameters",
+        help="a template parameter, as papermill -p reads it (True/False/None, a number, "
+        'JSON such as [1,2] or "text", else text); repeatable; the template must declare NAME',
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_method_options(p)
 
@@ -84,12 +114,23 @@ def _check(args: argparse.Namespace) -> list[str]:
     return formats
 
 
+def user_parameters(pairs: list[list[str]] | None) -> dict[str, object] | None:
+    """``-p NAME VALUE`` pairs as a dict (values as papermill's -p reads them); the later
+    of two with one name wins, as in papermill."""
+    if not pairs:
+        return None
+    from smartcity_eval.reports.template import parse_value
+
+    return {name: parse_value(value) for name, value in pairs}
+
+
 def run(args: argparse.Namespace) -> int:
     """Make the reports; print the batch summary."""
     from smartcity_eval.evaluation import Evaluation
     from smartcity_eval.reports.runner import format_summary, run_reports
 
     formats = _check(args)
+    extra = user_parameters(getattr(args, "parameters", None))
     ds = load(args)
     ev = Evaluation(ds, settings_from_args(args, ds))
     lang = args.lang or ds.lang
@@ -106,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=not args.no_progress,
         paper=args.paper,
+        extra_parameters=extra,
+        per=getattr(args, "per", None),
     )
     print(format_summary(result, lang))
     if not result.results:  # nothing to report: say why, and fail

@@ -4,7 +4,9 @@ Recompute every value of published.csv from the dataset's inputs (item scores: o
 or the assessors' consensus where observations lack them; else the published parts, e.g. a
 final index from its published components) and compare within a tolerance. Columns region,
 year, code, computed, published, difference, tolerance, status (match, mismatch,
-not_computable), note, framework, basis. Exit code 1 when a value does not match.
+not_computable), note, framework, basis. Published ranks (published_ranks.csv) follow as rows
+with status published_only (the rank in ``published``, basis rank_national/rank_province):
+facts the dataset cannot recompute. Exit code 1 when a value does not match.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def options(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the reproduction table as CSV and its summary to standard error."""
+    import pandas as pd
+
+    from smartcity_eval.analysis.published import published_only_rows
     from smartcity_eval.analysis.reproduction import (
         check_consensus,
         consensus_summary,
@@ -46,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         summary,
     )
     from smartcity_eval.evaluation import Evaluation
+    from smartcity_eval.messages import t
 
     try:
         tolerance = parse_tolerance(args.tolerance)
@@ -59,8 +65,12 @@ def run(args: argparse.Namespace) -> int:
             ds.path, "published", "published values", "nilai terbitan", "region, year, code, score"
         )
     table = ev.reproduce(tolerance="auto" if tolerance is None else tolerance)
-    write_output(table, args)
-    print(summary(table, lang), file=sys.stderr)
+    facts = published_only_rows(ds)  # published ranks: listed, not recomputable
+    write_output(pd.concat([table, facts], ignore_index=True) if len(facts) else table, args)
+    line = summary(table, lang)
+    if len(facts):
+        line += t("repro.line.published_only", lang, n=len(facts))
+    print(line, file=sys.stderr)
     if not ds.assessments.empty and ds.observations["value"].notna().any():
         method = ev.settings.consensus
         print(consensus_summary(check_consensus(ds, method), method, lang), file=sys.stderr)

@@ -11,8 +11,30 @@ import argparse
 from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load, write_output
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
-#: The columns ``score`` writes (those the scores have).
-COLUMNS = ("region", "year", "code", "score", "rank", "band", "coverage")
+#: The columns ``score`` writes (those the scores have). ``band`` is the band's English label
+#: (bands.csv ``label``: a stable code); ``band_label`` the band in ``--lang`` (for ``id`` the
+#: official Indonesian ``label_id``, e.g. SPBE "Baik" for "Good").
+COLUMNS = ("region", "year", "code", "score", "rank", "band", "band_label", "coverage")
+
+
+def band_label(bands: object, table: object, lang: str) -> object:
+    """The ``band`` column of ``table`` in ``lang``: bands.csv's ``label_id`` for ``id``
+    (the label itself where there is none), the English ``label`` otherwise; a missing band
+    is "". Mapped once per distinct band (a national table has a few labels and millions
+    of rows)."""
+    import pandas as pd
+
+    mapping: dict[str, str] = {}
+    if lang == "id" and bands is not None and len(bands) and "label_id" in bands:
+        for label, label_id in zip(bands["label"], bands["label_id"], strict=True):
+            if isinstance(label_id, str) and label_id.strip():
+                mapping[str(label)] = label_id.strip()
+    band = table["band"]
+    if not mapping and band.dtype == "str" and not band.isna().any():
+        return band.array  # every band shown as it is: the column itself
+    codes, uniques = pd.factorize(band, use_na_sentinel=True)
+    shown = [mapping.get(str(b), str(b)) if isinstance(b, str) else "" for b in uniques]
+    return pd.array([*shown, ""], dtype="str").take(codes)  # code -1: the last, ""
 
 
 def options(p: argparse.ArgumentParser) -> None:
@@ -29,10 +51,15 @@ def run(args: argparse.Namespace) -> int:
     ds = load(args)
     ev = Evaluation(ds, settings_from_args(args, ds))
     # the headline tree (dataset.toml [methods] index_framework) unless --framework names one
-    table = ev.scores if ev.settings.framework is not None else ev.scores_of(ev.index_framework())
+    fw = ev.framework() if ev.settings.framework is not None else ev.index_framework()
+    table = ev.scores if ev.settings.framework is not None else ev.scores_of(fw)
+    bands = ds.bands if fw.name == ds.framework.name else fw.bands
+    table = table.assign(band_label=band_label(bands, table, args.lang or ds.lang))
     columns = list(COLUMNS)
     if not ds.region_table.empty:  # ranks within kind and province (regions.csv)
         table = category_ranks(table, ds.region_table)
         columns[columns.index("rank") + 1 : columns.index("rank") + 1] = list(RANK_COLUMNS)
-    write_output(table[[c for c in columns if c in table.columns]], args)
+    table = table[[c for c in columns if c in table.columns]]
+    del ev, ds  # the loaded tables and the cached results are not needed to write
+    write_output(table, args)
     return EXIT_OK

@@ -37,8 +37,10 @@ from smartcity_eval.io.checks import (
     region_key,
 )
 from smartcity_eval.io.frameworks import Framework, load_bands, load_framework
+from smartcity_eval.io.keys import KeyCodes, key_codes
 from smartcity_eval.io.numbers import parse_numbers, parse_years
 from smartcity_eval.io.plausible import check_frameworks_used, check_targets, check_values_present
+from smartcity_eval.io.published_ranks import empty_published_ranks, read_published_ranks
 from smartcity_eval.io.regions import empty_region_table, read_region_table
 from smartcity_eval.io.registers import empty_registers, read_registers, read_stages
 from smartcity_eval.io.resources import dataset_path, framework_path, is_path, shipped_datasets
@@ -104,6 +106,12 @@ class Dataset:
     #: regions.csv (region, kind, province, population; empty when absent):
     #: :func:`smartcity_eval.io.regions.read_region_table`
     region_table: pd.DataFrame = field(default_factory=empty_region_table)
+    #: published_ranks.csv (region, year, code, scope, rank, of, area, source; empty when
+    #: absent): :func:`smartcity_eval.io.published_ranks.read_published_ranks`
+    published_ranks: pd.DataFrame = field(default_factory=empty_published_ranks)
+    #: the loader's integer codes of the observations' region and indicator columns, used
+    #: by the scorer while those columns are unchanged (:class:`smartcity_eval.io.keys.KeyCodes`)
+    observation_keys: KeyCodes | None = field(default=None, repr=False)
 
     @property
     def title(self) -> str:
@@ -116,6 +124,12 @@ class Dataset:
     @property
     def lang(self) -> str:
         return str(self.meta.get("lang", "en"))
+
+    @property
+    def note_lang(self) -> str:
+        """The language of the free-text ``note`` columns (dataset.toml ``note_lang``;
+        default the dataset's ``lang``); ``note_id`` / ``note_en`` give a note per language."""
+        return str(self.meta.get("note_lang", self.lang))
 
     @property
     def methods(self) -> dict[str, Any]:
@@ -318,6 +332,7 @@ def _read_observations(
         path, required=required, optional=optional, name="observations", problems=problems
     )
     frame = _typed(raw, problems, "value", ["region", "indicator"])
+    del raw  # the value and year texts (most of a national table's memory) are parsed
     check_required_text(frame, ["region", "indicator"], problems)
     if frameworks:
         check_indicators(frame, "value", frameworks, problems, cache)
@@ -455,18 +470,20 @@ def load_dataset(
     registers = read_registers(folder, frameworks, regions, files, problems, warnings)
     known = regions or sorted({str(r) for r in tables["published"]["region"]} - {""})
     region_table = read_region_table(folder, known, files, problems)
+    ranks = read_published_ranks(folder, known, frameworks, files, problems)
     bands = _read_bands(folder, primary, files, problems)
     if problems or primary is None:
         raise DataError(problems)
     for name, fw in frameworks.items():
         files.setdefault(f"framework:{name}", Path(fw.source))
+    observations = _finish(tables["observations"])
     return Dataset(
         name=folder.resolve().name,
         path=folder,
         meta=meta,
         framework=primary,
         frameworks=frameworks,
-        observations=_finish(tables["observations"]),
+        observations=observations,
         targets=_finish(tables["targets"]),
         assessments=_finish(tables["assessments"]),
         published=_finish(tables["published"]),
@@ -475,6 +492,8 @@ def load_dataset(
         warnings=sort_problems(warnings),
         registers=registers,
         region_table=region_table,
+        published_ranks=ranks,
+        observation_keys=key_codes(observations, observation_codes, ["region", "indicator"]),
     )
 
 

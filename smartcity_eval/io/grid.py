@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from pathlib import Path
 
@@ -18,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.io.sheets import _cell_shown, _cell_text, _percent, pick_sheet  # noqa: F401
 
 __all__ = [
     "HEAD",
     "decode",
     "sniff_delimiter",
     "csv_grid",
+    "read_csv_grid",
     "xlsx_grid",
     "needs_strip",
     "strip_cells",
@@ -236,6 +237,66 @@ def csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
     return grid.fillna("") if len(grid) else grid
 
 
+def read_csv_grid(raw: bytes, file: str, known: set[str]) -> tuple[pd.DataFrame, str]:
+    """(grid of every record as text cells, separator) of a CSV file's bytes: decoded and
+    checked (:func:`decode`), the separator sniffed from the first rows
+    (:func:`sniff_delimiter`), parsed by :func:`csv_grid`. A large UTF-8 file is parsed
+    from its bytes (the same cells: pandas' reader encodes a text to UTF-8 anyway) once its
+    decoded text has been checked and dropped, so that the text is not held, with the C
+    reader's own copy, while the cells are built (issue 17: the peak memory of a national
+    table)."""
+    text = decode(raw, file)
+    if not text or text.isspace():
+        raise empty_file(file)
+    head = _head(text)
+    delimiter = sniff_delimiter(head, known)
+    body = _utf8_body(raw) if len(text) >= _SMALL else None
+    if body is None:
+        return csv_grid(text, delimiter, file), delimiter
+    del text
+    return _csv_grid_bytes(body, head, delimiter, file), delimiter
+
+
+def _head(text: str) -> str:
+    """The first :data:`HEAD` lines of ``text`` (``text.split("\n", HEAD)[:HEAD]`` of it
+    are those of ``text``), without copying the rest."""
+    end = -1
+    for _ in range(HEAD):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
+def _utf8_body(raw: bytes) -> bytes | None:
+    """The bytes whose UTF-8 text :func:`decode` returned (the byte-order mark removed), or
+    None when it changed more than that (UTF-16, CR-only line ends)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\r" in raw and b"\n" not in raw):
+        return None
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def _csv_grid_bytes(data: bytes, head: str, delimiter: str, file: str) -> pd.DataFrame:
+    """:func:`csv_grid` of a large text given as its UTF-8 bytes and its first lines."""
+    records = list(csv.reader(head.split("\n", HEAD)[:HEAD], delimiter=delimiter))
+    width = max((len(r) for r in records), default=1) or 1
+    try:
+        grid = pd.read_csv(
+            io.BytesIO(data),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            encoding="utf-8",
+        )
+    except pd.errors.ParserError:
+        return csv_grid(data.decode("utf-8"), delimiter, file)  # the same errors, the same way
+    return grid.fillna("") if len(grid) else grid
+
+
 def needs_strip(raw: bytes, delimiter: str) -> bool:
     """Whether any cell of a UTF-8 CSV may start or end with white space or hold a run of
     it (a space next to a separator, a line end, a quote or another space; a tab or a
@@ -266,83 +327,6 @@ def strip_cells(column: pd.Series) -> pd.Series:
         stripped = np.array([str(u).strip() for u in uniques], dtype=object)
         return pd.Series(stripped[codes], index=column.index, dtype=object)
     return column.astype(object).map(lambda v: str(v).strip())
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return repr(value) if not value.is_integer() else str(int(value))
-    if isinstance(value, bool):
-        return str(value).upper()
-    return str(value)
-
-
-def _percent(number_format: object) -> bool:
-    """Whether an Excel number format shows the value as a percentage (``0%``, ``0.0%``;
-    a ``%`` inside quotes or after a backslash is literal text)."""
-    fmt = re.sub(r'"[^"]*"|\\.', "", str(number_format or ""))
-    return "%" in fmt
-
-
-def _cell_shown(cell: object) -> str:
-    """A cell's text as Excel shows its number: a percentage-formatted cell holding 0.4 is
-    read as 40 (Excel shows 40 %), the number the user typed and sees."""
-    value = getattr(cell, "value", None)
-    if (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and _percent(getattr(cell, "number_format", None))
-    ):
-        return _cell_text(float(round(value * 100, 12)))
-    return _cell_text(value)
-
-
-def _sheet_problem(file: str, table: str, book: object, why: str, why_id: str) -> DataError:
-    listed = ", ".join(
-        f"'{s.title}'" + ("" if s.sheet_state == "visible" else f" ({s.sheet_state})")
-        for s in book.worksheets  # type: ignore[attr-defined]
-    )
-    return DataError(
-        Problem(
-            file,
-            None,
-            None,
-            f"{why}; the workbook's sheets are: {listed}",
-            f"name the sheet that holds the table '{table}', or delete the other sheets",
-            f"{why_id}; lembar buku kerja: {listed}",
-            f"beri nama '{table}' pada lembar yang berisi tabel, atau hapus lembar lain",
-        )
-    )
-
-
-def pick_sheet(book: object, table: str, file: str) -> object:
-    """The sheet holding ``table``: the visible sheet named like the table, else the only
-    visible sheet; a hidden sheet is never read, and a choice between several visible
-    sheets is refused, listing them."""
-    sheets = list(book.worksheets)  # type: ignore[attr-defined]
-    visible = [s for s in sheets if s.sheet_state == "visible"]
-    named = [s for s in sheets if s.title.strip().lower() == table.lower()]
-    if named and named[0].sheet_state == "visible":
-        return named[0]
-    if named:
-        raise _sheet_problem(
-            file,
-            table,
-            book,
-            f"the sheet '{named[0].title}' is hidden, so it is not read",
-            f"lembar '{named[0].title}' tersembunyi, sehingga tidak dibaca",
-        )
-    if len(visible) == 1:
-        return visible[0]
-    if not visible:
-        why, why_id = "every sheet is hidden", "semua lembar tersembunyi"
-    else:
-        why = f"no sheet is named '{table}' and {len(visible)} sheets are visible"
-        why_id = f"tidak ada lembar bernama '{table}' dan {len(visible)} lembar terlihat"
-    raise _sheet_problem(file, table, book, why, why_id)
 
 
 def _open_book(path: Path, file: str, data_only: bool) -> object:
@@ -407,7 +391,13 @@ def _formulas_without_value(path: Path, title: str, rows: list[list[str]], file:
 def xlsx_grid(path: Path, table: str, file: str) -> tuple[pd.DataFrame, str]:
     """The sheet of ``table`` (:func:`pick_sheet`) as a grid of text cells, numbers as
     Excel shows them (a percentage cell holding 0.4 is 40); formula cells without a saved
-    value are refused with their cell references."""
+    value are refused with their cell references. Read with python-calamine where it gives
+    the same grid (:mod:`smartcity_eval.io.xlsx_fast`), else with openpyxl."""
+    from smartcity_eval.io.xlsx_fast import calamine_grid
+
+    fast = calamine_grid(path, table, file)
+    if fast is not None:
+        return fast
     book = _open_book(path, file, data_only=True)
     try:
         sheet = pick_sheet(book, table, file)

@@ -321,10 +321,12 @@ def csv_chunks(frame: pd.DataFrame) -> Iterator[bytes] | None:
             if len(pd.unique(head)) * 4 > len(head):  # mostly distinct: rounded and laid
                 fields.append(("float", values))  # out chunk by chunk (no copy kept)
             else:  # few distinct values (coverage, bands): each formatted once
-                # by bit pattern: factorize takes -0.0 for 0.0, which print differently
-                bits = _round12(values).view(np.int64)
+                # by bit pattern: factorize takes -0.0 for 0.0, which print differently;
+                # the distinct values are rounded, not the column (no column-long copies)
+                bits = np.ascontiguousarray(values).view(np.int64)
                 codes, uniques = pd.factorize(bits, use_na_sentinel=False)
-                table = _float_matrix(np.asarray(uniques, np.int64).view(np.float64))
+                distinct = np.asarray(uniques, np.int64).view(np.float64)
+                table = _float_matrix(_round12(distinct))
                 fields.append(("codes", (_small(codes), table)))
         elif pd.api.types.is_float_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
             return None

@@ -39,12 +39,10 @@ from smartcity_eval.errors import DataError, Problem, did_you_mean, did_you_mean
 from smartcity_eval.io.grid import (
     HEAD,
     clip,
-    csv_grid,
-    decode,
     empty_file,
     needs_strip,
     norm_header,
-    sniff_delimiter,
+    read_csv_grid,
     strip_cells,
     xlsx_grid,
 )
@@ -467,11 +465,7 @@ def _read_grid(
         dirty = True
     else:
         raw = path.read_bytes()
-        text = decode(raw, file)
-        if not text.strip():
-            raise empty_file(file)
-        delimiter = sniff_delimiter(text, known)
-        grid = csv_grid(text, delimiter, file)
+        grid, delimiter = read_csv_grid(raw, file, known)
         is_utf8 = not raw.startswith((b"\xff\xfe", b"\xfe\xff"))
         dirty = not is_utf8 or needs_strip(raw, delimiter)
     if grid.empty:

@@ -33,6 +33,7 @@ TOML_KEYS = [
     "frameworks",
     "illustrative",
     "lang",
+    "note_lang",
     "timezone",
     "methods",
     "sources",
@@ -203,6 +204,18 @@ def _wrong_types(meta: dict[str, Any], text: str, file: str) -> list[Problem]:
                 'write lang = "id" or lang = "en"',
                 f"lang '{meta.get('lang')}' bukan 'id' atau 'en'",
                 'tulis lang = "id" atau lang = "en"',
+            )
+        )
+    if meta.get("note_lang", "en") not in ("id", "en"):
+        problems.append(
+            Problem(
+                file,
+                toml_line(text, "note_lang"),
+                "note_lang",
+                f"note_lang '{meta.get('note_lang')}' is not 'id' or 'en'",
+                'write note_lang = "id" or note_lang = "en" (the language of the note columns)',
+                f"note_lang '{meta.get('note_lang')}' bukan 'id' atau 'en'",
+                'tulis note_lang = "id" atau note_lang = "en" (bahasa kolom note)',
             )
         )
     if "framework" in meta and not isinstance(meta["framework"], str):

@@ -242,6 +242,7 @@ EN: dict[str, str] = {
     "fig.self": "{region} {year}: self-assessment vs assessors by pillar",
     "fig.gaps": "{region} {year}: achievement of the masterplan targets",
     "fig.rank_intervals": "{year}: rank of each region under varied methods",
+    "fig.rank_window": "{year}: rank under varied methods of the {shown} regions ranked nearest {region} (of {n})",
     "fig.agreement": "{region} {year}: spread of the assessors' scores per item",
     "axis.score": "Score ({unit})",
     "axis.year": "Year",
@@ -389,6 +390,17 @@ EN: dict[str, str] = {
     "key.missing": "{n} of {total} indicator values are missing.",
     "key.complete": "Every indicator value of {year} is present.",
     "find.every_year": "every year",
+    "note.marked": "{note} (in {language})",
+    "lang.name.id": "Indonesian",
+    "lang.name.en": "English",
+    "per.needs": "--per {per} needs a template that declares the parameter '{name}'",
+    "per.needs_fix": "the template declares: {names}",
+    "per.region_template": "the template declares 'region': it makes one report per region and year, not per {per}",
+    "per.no_regions": "--regions: the template has no 'region' parameter (it runs once per {per})",
+    "per.no_years": "--years: the template runs once for the whole dataset (year = None: every year)",
+    "param.unknown": "the report template declares no parameter '{name}'",
+    "param.declared": "the template declares: {names}",
+    "param.by_batch": "-p {name}: the batch sets '{name}' itself (use {option})",
     "find.no_assessments": "The dataset has no assessor scores.",
     "find.col.region": "Region",
     "find.col.year": "Year",
@@ -511,4 +523,34 @@ EN: dict[str, str] = {
     "programme.ongoing": "ongoing",
     "programme.done": "done",
     "programme.dropped": "dropped",
+    # SPBE section (sections_spbe.py)
+    "sec.spbe": "SPBE index per domain and aspect",
+    "text.spbe": "The SPBE index of {region} in {year} and the index of each domain and "
+    "aspect: the weighted mean of its indicators' maturity levels (1-5). Every value is shown "
+    "as published (two decimals, rounded half up) with the predicate of that value "
+    "(PermenPANRB 59/2020: {bands}).",
+    "spbe.level.0": "index",
+    "spbe.level.1": "domain",
+    "spbe.level.2": "aspect",
+    "spbe.col.level": "Level",
+    "spbe.col.weight": "Weight (% of index)",
+    "spbe.col.index": "Index",
+    "spbe.col.predicate": "Predicate",
+    "spbe.fig.title": "SPBE index per domain and aspect, {region} {year}",
+    "spbe.fig.x": "index (maturity level, scale {lo}-{hi}); dashed lines: predicate bands",
+    # published ranks and per-value reproduction lines (reports/published.py)
+    "letter.rank.national": "National rank {rank}{of} (published)",
+    "letter.rank.province": "Rank {rank}{of} in {province} (published)",
+    "letter.rank.of": " of {n}",
+    "letter.rank.dataset": "rank {rank} of {n} among this dataset's regions",
+    "letter.rank.note": "Published ranks are not recomputable from this dataset: it holds "
+    "{n} of the regions ranked.",
+    "letter.line.match": "published {published} · recomputed {computed}: match "
+    "(within {tolerance})",
+    "letter.line.mismatch": "published {published} · recomputed {computed}: mismatch "
+    "(difference {difference}, tolerance {tolerance})",
+    "letter.line.not_computable": "published {published} · not recomputable (no item scores)",
+    "repro.line.published_only": "; {n} published rank(s) listed as published only "
+    "(not recomputable from the dataset)",
+    "label.band_label": "Band label",
 }

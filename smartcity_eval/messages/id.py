@@ -235,6 +235,7 @@ ID: dict[str, str] = {
     "fig.self": "{region} {year}: penilaian mandiri vs asesor per pilar",
     "fig.gaps": "{region} {year}: capaian target masterplan",
     "fig.rank_intervals": "{year}: peringkat setiap daerah dengan metode yang divariasikan",
+    "fig.rank_window": "{year}: peringkat dengan metode yang divariasikan, {shown} daerah dengan peringkat terdekat {region} (dari {n})",
     "fig.agreement": "{region} {year}: sebaran nilai asesor per item",
     "axis.score": "Nilai ({unit})",
     "axis.year": "Tahun",
@@ -380,6 +381,17 @@ ID: dict[str, str] = {
     "key.missing": "{n} dari {total} nilai indikator hilang.",
     "key.complete": "Semua nilai indikator tahun {year} tersedia.",
     "find.every_year": "semua tahun",
+    "note.marked": "{note} (dalam bahasa {language})",
+    "lang.name.id": "Indonesia",
+    "lang.name.en": "Inggris",
+    "per.needs": "--per {per} memerlukan template yang mendeklarasikan parameter '{name}'",
+    "per.needs_fix": "template mendeklarasikan: {names}",
+    "per.region_template": "template mendeklarasikan 'region': template membuat satu laporan per wilayah dan tahun, bukan per {per}",
+    "per.no_regions": "--regions: template tidak memiliki parameter 'region' (dijalankan sekali per {per})",
+    "per.no_years": "--years: template dijalankan sekali untuk seluruh dataset (year = None: semua tahun)",
+    "param.unknown": "template laporan tidak mendeklarasikan parameter '{name}'",
+    "param.declared": "template mendeklarasikan: {names}",
+    "param.by_batch": "-p {name}: '{name}' diatur oleh batch sendiri (gunakan {option})",
     "find.no_assessments": "Dataset tidak memiliki nilai asesor.",
     "find.col.region": "Daerah",
     "find.col.year": "Tahun",
@@ -501,4 +513,35 @@ ID: dict[str, str] = {
     "programme.ongoing": "berjalan",
     "programme.done": "selesai",
     "programme.dropped": "dihentikan",
+    # SPBE section (sections_spbe.py)
+    "sec.spbe": "Indeks SPBE per domain dan aspek",
+    "text.spbe": "Indeks SPBE {region} tahun {year} dan indeks setiap domain dan aspek: rata-rata "
+    "tertimbang tingkat kematangan indikatornya (1-5). Setiap nilai ditampilkan sebagaimana "
+    "diterbitkan (dua desimal, dibulatkan setengah ke atas) dengan predikat nilai tersebut "
+    "(PermenPANRB 59/2020: {bands}).",
+    "spbe.level.0": "indeks",
+    "spbe.level.1": "domain",
+    "spbe.level.2": "aspek",
+    "spbe.col.level": "Tingkat",
+    "spbe.col.weight": "Bobot (% indeks)",
+    "spbe.col.index": "Indeks",
+    "spbe.col.predicate": "Predikat",
+    "spbe.fig.title": "Indeks SPBE per domain dan aspek, {region} {year}",
+    "spbe.fig.x": "indeks (tingkat kematangan, skala {lo}-{hi}); garis putus-putus: batas predikat",
+    # published ranks and per-value reproduction lines (reports/published.py)
+    "letter.rank.national": "Peringkat nasional {rank}{of} (terbitan)",
+    "letter.rank.province": "Peringkat {rank}{of} di {province} (terbitan)",
+    "letter.rank.of": " dari {n}",
+    "letter.rank.dataset": "peringkat {rank} dari {n} daerah dalam dataset ini",
+    "letter.rank.note": "Peringkat terbitan tidak dapat dihitung ulang dari dataset ini: dataset "
+    "hanya memuat {n} dari daerah yang diperingkat.",
+    "letter.line.match": "terbitan {published} · dihitung ulang {computed}: cocok "
+    "(dalam toleransi {tolerance})",
+    "letter.line.mismatch": "terbitan {published} · dihitung ulang {computed}: tidak cocok "
+    "(selisih {difference}, toleransi {tolerance})",
+    "letter.line.not_computable": "terbitan {published} · tidak dapat dihitung ulang "
+    "(tidak ada skor item)",
+    "repro.line.published_only": "; {n} peringkat terbitan dicantumkan sebagai hanya terbitan "
+    "(tidak dapat dihitung ulang dari dataset)",
+    "label.band_label": "Predikat / kategori",
 }

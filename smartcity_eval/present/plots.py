@@ -60,6 +60,7 @@ __all__ = [
     "paired_bars",
     "histogram",
     "rank_uncertainty",
+    "rank_window",
     "sensitivity_bars",
     "figure_png",
     "band_colour",
@@ -536,7 +537,28 @@ def _legend_below(fig: Figure, ax: Any) -> None:
     handles, labels = ax.get_legend_handles_labels()
     height = fig.get_figheight()
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, min(0.3, 0.45 / height), 1, 1))
+    # fixed margins in inches, not tight_layout (a full layout pass per figure): the
+    # legend's row, the rank ticks and axis label below, the title above; long tick labels
+    # may reach left of the canvas, and the figure is cropped to its content anyway
+    fig.subplots_adjust(
+        left=min(0.45, 2.4 / fig.get_figwidth()),
+        right=0.97,
+        bottom=min(0.45, 1.05 / height),
+        top=1 - min(0.3, 0.45 / height),
+    )
+
+
+def rank_window(nominal: Sequence[float], position: int | None, rows: int) -> np.ndarray:
+    """Indices of at most ``rows`` regions in nominal-rank order (best first, missing
+    last): all of them when they fit, else the ``rows`` ranked nearest the region at
+    ``position`` (or the best ``rows`` without one)."""
+    nominal = np.asarray(nominal, dtype=float)
+    order = np.argsort(np.where(np.isnan(nominal), np.inf, nominal), kind="stable")
+    if len(order) <= rows:
+        return order
+    at = 0 if position is None else int(np.flatnonzero(order == position)[0])
+    start = min(max(0, at - rows // 2), len(order) - rows)
+    return order[start : start + rows]
 
 
 def rank_uncertainty(
@@ -553,51 +575,53 @@ def rank_uncertainty(
     nominal_name: str | None = None,
     median_name: str | None = None,
     interval_name: str | None = None,
+    max_rows: int | None = None,
 ) -> Figure:
     """Rank intervals of an uncertainty analysis (COINr ``plot_uncertainty``; OECD/JRC
     Handbook 2008, step 7): for each region, best nominal rank first, the interval of its
     ranks over the Monte Carlo replications (bar), the median rank (dot) and the nominal
     rank (diamond). Rank 1 is best; the highlighted region in the region colour. Legend
-    names default to the English ones of :mod:`smartcity_eval.messages`."""
+    names default to the English ones of :mod:`smartcity_eval.messages`. With
+    ``max_rows``, at most that many regions are drawn: those ranked nearest the highlighted
+    one (:func:`rank_window`); the rank axis still spans every region."""
     nominal_name = nominal_name or t("plot.nominal_rank")
     median_name = median_name or t("plot.median_rank")
     interval_name = interval_name or t("plot.rank_interval")
     nominal = np.asarray(nominal, dtype=float)
-    order = np.argsort(np.where(np.isnan(nominal), np.inf, nominal), kind="stable")
-    n = len(regions)
-    fig, ax = _new(8.5, max(2.8, 0.42 * n + 1.6))
-    for pos, i in enumerate(order):
-        colour = REGION if regions[i] == highlight else PEERS
-        ax.plot(
-            [low[i], high[i]],
-            [pos, pos],
-            color=colour,
-            linewidth=6,
-            alpha=0.35,
-            solid_capstyle="butt",
-            label=interval_name if pos == 0 else None,
-        )
-        ax.scatter(
-            [median[i]],
-            [pos],
-            color=colour,
-            s=16,
-            zorder=3,
-            label=median_name if pos == 0 else None,
-        )
-        ax.scatter(
-            [nominal[i]],
-            [pos],
-            marker="D",
-            facecolor="none",
-            edgecolor=colour,
-            linewidths=1.4,
-            s=70,
-            zorder=4,
-            label=nominal_name if pos == 0 else None,
-        )
-    _region_ticks(ax, [str(regions[i]) for i in order], highlight)
-    top = np.nanmax(np.asarray(high, dtype=float)) if n else 1.0
+    median, low, high = (np.asarray(v, dtype=float) for v in (median, low, high))
+    names = [str(r) for r in regions]
+    n = len(names)
+    position = names.index(str(highlight)) if highlight is not None and highlight in names else None
+    order = rank_window(nominal, position, max_rows if max_rows else max(n, 1))
+    fig, ax = _new(8.5, max(2.8, 0.42 * len(order) + 1.6))
+    pos = np.arange(len(order), dtype=float)
+    colours = [REGION if names[i] == highlight else PEERS for i in order]
+    # one artist per kind (not one per region): the same marks, drawn in one call each;
+    # the legend takes its colour from the first row, as it did
+    ax.hlines(
+        pos,
+        low[order],
+        high[order],
+        colors=colours,
+        linewidth=6,
+        alpha=0.35,
+        capstyle="butt",
+        label=interval_name,
+    )
+    ax.scatter(median[order], pos, c=colours, s=16, zorder=3, label=median_name)
+    ax.scatter(
+        nominal[order],
+        pos,
+        marker="D",
+        facecolors="none",
+        edgecolors=colours,
+        linewidths=1.4,
+        s=70,
+        zorder=4,
+        label=nominal_name,
+    )
+    _region_ticks(ax, [names[i] for i in order], highlight)
+    top = np.nanmax(high) if n and np.isfinite(high).any() else 1.0
     ax.set_xlim(0.5, max(float(n), float(top)) + 0.5)
     _rank_axis_labels(ax, xlabel, ylabel, title)
     _legend_below(fig, ax)

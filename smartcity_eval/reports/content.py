@@ -23,8 +23,9 @@ Evaluation (each computed by the library function that owns it):
 
 The method choices are the Evaluation's :class:`~smartcity_eval.settings.Settings`; this
 module merges none. :func:`prepare` does the work once per batch; the report runner stores
-its result in a cache file (:func:`write_cache`) so that the forty reports of a batch do not
-score the dataset forty times. A cache is used only when the SHA-256 of every input file,
+its result in a cache file (:func:`write_cache`, a data-only format without pickle, see
+:mod:`smartcity_eval.reports.cache`) so that the forty reports of a batch do not score the
+dataset forty times. A cache is used only when the SHA-256 of every input file,
 the settings (``Settings.to_dict()``) and the package version are those it was made from;
 otherwise the report computes its own (same numbers, slower).
 
@@ -35,18 +36,25 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import pickle
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from smartcity_eval import vocab
+from smartcity_eval.analysis.spbe import spbe_tables
 from smartcity_eval.errors import DataError, Problem, did_you_mean
 from smartcity_eval.io.provenance import fingerprint, package_version, provenance, sha256_file
 from smartcity_eval.messages import t
 from smartcity_eval.reports.departments import register_data
-from smartcity_eval.reports.published import has_items, letter_table, published_scores, reportable
+from smartcity_eval.reports.published import (
+    has_items,
+    letter_ranks,
+    letter_table,
+    published_cards,
+    published_scores,
+    reportable,
+)
 from smartcity_eval.reports.tables import (
     element_matrix,
     headline_cards,
@@ -79,8 +87,6 @@ __all__ = [
     "dataset_text",
     "with_published",
 ]
-
-_CACHE_FORMAT = 2
 
 
 @dataclasses.dataclass
@@ -201,58 +207,104 @@ def prepare(evaluation: Any, **changes: Any) -> BatchData:
 
 
 def write_cache(evaluation: Any, path: Path | str, **changes: Any) -> Path:
-    """Compute :func:`prepare` and store it at ``path`` (pickle, written atomically)."""
+    """Compute :func:`prepare` and store it at ``path``, written atomically, in the data-only
+    format of :mod:`smartcity_eval.reports.cache` (tables column by column with their exact
+    dtypes, JSON, a schema version and a SHA-256 of the payload; no pickle). Raises
+    :class:`~smartcity_eval.reports.cache.CacheUnsupported` if the results cannot be stored
+    exactly (nothing is written then)."""
     from smartcity_eval.io.outputs import atomic_write
+    from smartcity_eval.reports.cache import pack
 
     batch = prepare(_absolute(as_evaluation(evaluation, **changes)))
-    payload = {
-        "format": _CACHE_FORMAT,
+    content = {
+        "kind": "batch",
         "version": package_version(),
         "dataset_path": str(Path(batch.dataset.path).resolve()),
         "hashes": {
             str(Path(p).resolve()): sha256_file(p) for p in set(batch.dataset.files.values())
         },
-        "batch": batch,
+        "settings": batch.settings.to_dict(),
+        "primary": batch.primary,
+        "key": batch.key,
+        "scores": dict(batch.scores),
+        "gaps": dict(batch.gaps),
+        "agreement": batch.agreement,
+        "disagreement": batch.disagreement,
+        "inputs": list(batch.inputs),
+        "log": [dataclasses.asdict(entry) for entry in batch.log],
     }
-    return atomic_write(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    return atomic_write(path, pack(content))
 
 
 def _payload(path: Path | str) -> dict[str, Any] | None:
+    """The content of the cache file at ``path`` (:func:`smartcity_eval.reports.cache.unpack`:
+    None for another format or schema, a damaged file or a wrong hash), if this package
+    version made it."""
+    from smartcity_eval.reports.cache import unpack
+
     try:
-        payload = pickle.loads(Path(path).read_bytes())  # noqa: S301 - our own cache file
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        payload = unpack(Path(path).read_bytes())
+    except OSError:
         return None
-    if not isinstance(payload, dict) or payload.get("format") != _CACHE_FORMAT:
+    if payload is None or payload.get("kind") != "batch":
         return None
-    if payload.get("version") != package_version():
-        return None
-    return payload if isinstance(payload.get("batch"), BatchData) else None
+    return payload if payload.get("version") == package_version() else None
 
 
-def _files_unchanged(hashes: dict[str, str]) -> bool:
-    if not hashes:
+def _files_unchanged(hashes: Any) -> bool:
+    if not hashes or not isinstance(hashes, dict):
         return False
     try:
         return all(sha256_file(p) == digest for p, digest in hashes.items())
-    except OSError:
+    except (OSError, TypeError):
         return False
+
+
+def _batch_of(payload: dict[str, Any], ev: Any) -> BatchData | None:
+    """The BatchData of a cache's content, with the reader's dataset and settings (the
+    cache holds neither: they were checked to be the ones it was made from)."""
+    from smartcity_eval.evaluation import LogEntry
+
+    try:
+        frames = [payload["agreement"], payload["disagreement"]]
+        frames += [*payload["scores"].values(), *payload["gaps"].values()]
+        if not all(isinstance(f, pd.DataFrame) for f in frames):
+            return None
+        return BatchData(
+            dataset=ev.dataset,
+            settings=ev.settings,
+            primary=str(payload["primary"]),
+            scores=dict(payload["scores"]),
+            gaps=dict(payload["gaps"]),
+            agreement=payload["agreement"],
+            disagreement=payload["disagreement"],
+            inputs=[dict(r) for r in payload["inputs"]],
+            log=tuple(LogEntry(**entry) for entry in payload["log"]),
+            key=str(payload["key"]),
+        )
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
 
 
 def read_cache(path: Path | str, evaluation: Any, **changes: Any) -> BatchData | None:
     """The cached batch at ``path`` if it was made from the same dataset folder, the same
     settings (``Settings.to_dict()``), the same package version, and every input file still
-    has the SHA-256 it had; else None. A cache file is only read from the runner's own
+    has the SHA-256 it had; else None (also for a file in any other format, e.g. a pickle:
+    nothing in the file is ever executed). A cache file is only read from the runner's own
     output folder."""
     payload = _payload(path)
     if payload is None:
         return None
     ev = as_evaluation(evaluation, **changes)
-    batch = payload["batch"]
-    if batch.settings.to_dict() != ev.settings.to_dict():
+    if payload.get("settings") != ev.settings.to_dict():
         return None
     if str(Path(ev.dataset.path).resolve()) != payload.get("dataset_path"):
         return None
-    return batch if _files_unchanged(payload.get("hashes", {})) else None
+    if payload.get("primary") not in ev.dataset.frameworks:
+        return None
+    if not _files_unchanged(payload.get("hashes")):
+        return None
+    return _batch_of(payload, ev)
 
 
 def robustness_of(evaluation: Any, region: str, year: int) -> dict | None:
@@ -367,8 +419,8 @@ def band_word(band: Any, pct: Any, lang: str) -> str:
 
 def _headline(batch: BatchData, region: str, year: int, lang: str) -> list[dict[str, Any]]:
     """The headline cards, the headline index (:func:`headline_name`) first, then the
-    primary tree and the others; the masterplan target goes on the card of the tree whose
-    root has one (the primary tree's)."""
+    primary tree and the others; the masterplan target and its trajectory go on the card of
+    the headline index (e.g. FINAL, the official index of a Kominfo dataset)."""
     ds = batch.dataset
     first = headline_name(batch)
     order = [first, *(n for n in batch.scores if n != first)]
@@ -379,7 +431,7 @@ def _headline(batch: BatchData, region: str, year: int, lang: str) -> list[dict[
     cards = headline_cards(
         batch.scores, frameworks, region, year, lang, bands, getattr(ds, "region_table", None)
     )
-    root = frameworks[batch.primary].root
+    root = frameworks[first].root
     for card in cards:
         if card["code"] == root:
             targets = rows_of(batch.gaps["targets"], region, year)
@@ -405,14 +457,31 @@ def _with_vocab_text(frame: pd.DataFrame, column: str, kind: str, lang: str) -> 
     return frame.assign(**{f"{column}_text": [vocab_text(kind, v, lang) for v in frame[column]]})
 
 
+def _named_with(frame: pd.DataFrame, fw: Any, hfw: Any, lang: str) -> pd.DataFrame:
+    """:func:`named` in ``fw``, the codes only the headline tree ``hfw`` has named in it."""
+    out = named(frame, fw, lang)
+    extra = [str(c) not in fw.nodes.index and str(c) in hfw.nodes.index for c in out["code"]]
+    if any(extra):
+        out.loc[extra, "label"] = [hfw.label(str(c), lang) for c in out.loc[extra, "code"]]
+    return out
+
+
 def _gap_tables(batch: BatchData, fw: Any, region: str, year: int, lang: str) -> dict[str, Any]:
     """The gap analyses of one region and year, named in ``lang``: ``targets``,
     ``trajectory``, ``trajectory_series``, ``change``, ``strengths``, ``self``,
     ``priorities``."""
     gaps = batch.gaps
     scores = batch.scores[batch.primary]
-    targets = named(rows_of(gaps["targets"], region, year), fw, lang)
-    paths = named(rows_of(gaps["trajectory"], region, year), fw, lang)
+    head = headline_name(batch)  # the index's rows (e.g. FINAL) come from the headline tree
+    hfw = batch.dataset.frameworks.get(head, fw)
+    targets = _named_with(rows_of(gaps["targets"], region, year), fw, hfw, lang)
+    paths = _named_with(rows_of(gaps["trajectory"], region, year), fw, hfw, lang)
+    own_codes = [c for c in paths["code"] if c in fw.nodes.index]
+    series = trajectory_series(scores, fw, region, own_codes, year)
+    if hfw is not fw and head in batch.scores:
+        index_codes = [c for c in paths["code"] if c not in fw.nodes.index]
+        index_series = trajectory_series(batch.scores[head], hfw, region, index_codes, year)
+        series = pd.concat([index_series, series], ignore_index=True)
     change = rows_of(gaps["change"], region, year)
     change = named(change[change["level"] <= 1].reset_index(drop=True), fw, lang)
     change["driver_up_label"] = [label_of(fw, c, lang) for c in change["driver_up"]]
@@ -434,7 +503,7 @@ def _gap_tables(batch: BatchData, fw: Any, region: str, year: int, lang: str) ->
             ],
         ),
         "trajectory": _with_vocab_text(paths, "status", "status", lang),
-        "trajectory_series": trajectory_series(scores, fw, region, list(paths["code"]), year),
+        "trajectory_series": series,
         "change": change,
         "strengths": strength_rows(
             named(rows_of(gaps["strengths"], region, year), fw, lang), targets, paths
@@ -577,7 +646,10 @@ def report_data(
     ``missing``, ``robustness`` (the dict of
     :func:`smartcity_eval.robustness.summary.robustness_report`, or None) and
     ``provenance`` (dict, with the log's ``steps``) and ``messages`` (the key messages,
-    :func:`smartcity_eval.reports.tables.key_messages`). Tables are pandas DataFrames with a
+    :func:`smartcity_eval.reports.tables.key_messages`), ``letter_ranks`` (the published ranks,
+    :func:`smartcity_eval.reports.published.letter_ranks`) and ``spbe`` (the index, domain and
+    aspect indices of an SPBE tree, :func:`smartcity_eval.analysis.spbe.spbe_tables`, or
+    None). Tables are pandas DataFrames with a
     ``label`` column of display names in ``lang``.
     """
     ev = as_evaluation(evaluation, **changes)
@@ -593,6 +665,7 @@ def report_data(
         "meta": _meta(batch, fw, region, year, lang, cards),
         "headline": cards,
         "letter": _letter(ev, ds, region, year, lang),
+        "letter_ranks": letter_ranks(ds, cards, region, year, lang),
         "has_items": has_items(ds),
         "profile": with_published(
             pillar_profile(scores, fw, batch.gaps["targets"], region, year, lang),
@@ -604,10 +677,14 @@ def report_data(
         **_gap_tables(batch, fw, region, year, lang),
         **_assessor_tables(batch, fw, region, year, lang),
         "coverage": indicator_coverage(scores, fw, region, year, lang),
-        "missing": missing_values(scores, ds.observations, fw, region, year, lang),
+        "missing": missing_values(
+            scores, ds.observations, fw, region, year, lang, getattr(ds, "note_lang", None)
+        ),
         "robustness": robustness_of(ev, region, year),
         "provenance": _provenance(batch, ev, region, year, lang),
         "registers": register_data(ev, region, year, lang),
+        "spbe": spbe_tables(batch.scores, ds.frameworks, region, year, lang),
     }
+    report["headline"] = published_cards(cards, report["letter"], ds, lang)  # as published
     report["messages"] = key_messages(report, lang)
     return report

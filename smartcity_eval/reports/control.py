@@ -2,9 +2,10 @@
 
 - SIGINT (Ctrl-C, to the process group or the main process) and SIGTERM raise
   :class:`BatchInterrupted` in the runner's main thread; the runner stops starting reports,
-  terminates its workers (each kills its kernel, :func:`smartcity_eval.reports.worker.init_process`),
-  kills whatever is left after 3 s, and the command exits 130 or 143 with one line. The
-  manifest is saved after every finished report, so the earlier reports stay listed.
+  kills its workers and their kernels at once (:func:`stop_workers`) and the command exits
+  130 or 143 with one line. Workers start with SIGINT ignored (:func:`spawn_context`), so
+  a Ctrl-C to the process group reaches the runner only. The manifest is saved after every
+  finished report, so the earlier reports stay listed.
 - ``<out>/<dataset>/.batch.lock`` holds the running batch's pid; a second batch into the
   same folder is refused with a message naming it; a lock whose process is gone is taken over.
 - Worker processes start without re-running the caller's script (``spawn`` would import a
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing.context as mp_context
 import os
 import signal
 import sys
@@ -33,6 +35,7 @@ __all__ = [
     "acquire_lock",
     "release_lock",
     "stop_workers",
+    "spawn_context",
     "report_memory",
     "check_memory",
 ]
@@ -152,13 +155,20 @@ def release_lock(lock: Path) -> None:
             lock.unlink()
 
 
-def stop_workers(pool: Any) -> None:
-    """Cancel what has not started, kill the workers' kernels (a report cut short has
-    nothing to save) and terminate the workers; whatever still runs after 3 s is killed,
-    so that no worker or kernel outlives the batch."""
+def stop_workers(pool: Any, timeout: float = 3.0) -> None:
+    """Cancel what has not started and kill every worker and kernel at once (SIGKILL: a
+    report cut short has nothing to save, its files are staged and only moved into place
+    when complete), then wait until they are gone (at most ``timeout`` s), so that no
+    worker or kernel outlives the batch.
+
+    Nothing here waits for a worker to react: a worker busy in C code (writing a page,
+    drawing a figure) runs no Python signal handler until it returns, which took seconds
+    on a loaded machine. Each kernel leads its own process group (jupyter_client starts it
+    in a new session) and is killed with it; a kernel launched at that very moment, not yet
+    a known child, is found by its ``JPY_PARENT_PID``."""
     import psutil
 
-    processes = list(getattr(pool, "_processes", {}).values())
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     workers: list[Any] = []
     kernels: list[Any] = []
     for process in processes:
@@ -166,22 +176,48 @@ def stop_workers(pool: Any) -> None:
             worker = psutil.Process(process.pid)
             workers.append(worker)
             kernels += worker.children(recursive=True)
-    pool.shutdown(wait=False, cancel_futures=True)
-    # workers first: on SIGTERM a worker kills its own kernel and exits at once, so it never
-    # sees its kernel die under it (nbclient would print a "Kernel died" traceback)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    psutil.wait_procs(workers, timeout=3)
-    for kernel in kernels:  # abandoned mid-report: killed at once, nothing to save
-        with contextlib.suppress(psutil.Error):
-            kernel.kill()
-    _gone, alive = psutil.wait_procs(workers + kernels, timeout=3)
-    for proc in alive:
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:  # first, so that no worker sees its kernel die and restarts it
         with contextlib.suppress(psutil.Error):
             proc.kill()
-    psutil.wait_procs(alive, timeout=3)
+    for proc in kernels:
+        _kill_group(proc)
     _kill_orphan_kernels({w.pid for w in workers})
+    _wait_gone(workers + kernels, timeout)
+
+
+def _kill_group(proc: Any) -> None:
+    """SIGKILL ``proc`` and, if it leads a process group other than ours, the group."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error, OSError):
+        pgid = os.getpgid(proc.pid)
+        if pgid == proc.pid and pgid != os.getpgid(0):
+            os.killpg(pgid, signal.SIGKILL)
+    with contextlib.suppress(psutil.Error):
+        proc.kill()
+
+
+def _wait_gone(processes: list[Any], timeout: float) -> list[Any]:
+    """Wait until every process has ended (a zombie has: only its parent's wait is left);
+    returns those still running after ``timeout`` seconds."""
+    import time
+
+    import psutil
+
+    def running(proc: Any) -> bool:
+        try:
+            return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:
+            return False
+
+    deadline = time.monotonic() + timeout
+    alive = [p for p in processes if running(p)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.02)
+        alive = [p for p in alive if running(p)]
+    return alive
 
 
 def _kill_orphan_kernels(worker_pids: set[int]) -> None:
@@ -199,7 +235,48 @@ def _kill_orphan_kernels(worker_pids: set[int]) -> None:
             if me is not None and proc.info["uids"] and proc.info["uids"].real != me:
                 continue
             if proc.environ().get("JPY_PARENT_PID") in wanted:
-                proc.kill()
+                _kill_group(proc)
+
+
+class _QuietSpawnProcess(mp_context.SpawnProcess):
+    """A spawned worker that starts with SIGINT ignored (see :func:`spawn_context`)."""
+
+    def start(self) -> None:
+        with _sigint_held_for_children():
+            super().start()
+
+
+class _QuietSpawnContext(mp_context.SpawnContext):
+    Process = _QuietSpawnProcess
+
+
+def spawn_context() -> Any:
+    """The ``spawn`` multiprocessing context of the report workers, whose processes start
+    with SIGINT ignored: a Ctrl-C in the terminal goes to the whole process group, and a
+    worker still importing its modules (seconds, before
+    :func:`smartcity_eval.reports.worker.init_process` runs) would die of it with a
+    KeyboardInterrupt traceback. The runner alone stops the batch."""
+    return _QuietSpawnContext()
+
+
+@contextlib.contextmanager
+def _sigint_held_for_children() -> Iterator[None]:
+    """While a child process is started from the main thread: SIGINT ignored (a child
+    inherits an ignored signal through exec) and blocked, so that a Ctrl-C in that instant
+    is not lost for this process (Linux keeps a blocked signal pending even while it is
+    ignored; it is handled once the handler is back and the signal unblocked)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 #: Bytes one report process needs per indicator squared (the report's tables and figures

@@ -51,9 +51,14 @@ def now_iso() -> str:
     return _dt.datetime.now(_dt.timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def entry_key(region: str, year: int) -> str:
-    """The manifest's key of one report: ``"<region>|<year>"``."""
-    return f"{region}|{int(year)}"
+def entry_key(region: str, year: int | None) -> str:
+    """The manifest's key of one report: ``"<region>|<year>"`` (``"|"`` and an empty year
+    for a report of every year; region ``""`` for a template run per year or dataset)."""
+    return f"{region}|{'' if year is None else int(year)}"
+
+
+def _year_order(year: int | None) -> int:
+    return -1 if year is None else int(year)
 
 
 def load_manifest(path: Path | str) -> dict[str, Any] | None:
@@ -70,7 +75,9 @@ def load_manifest(path: Path | str) -> dict[str, Any] | None:
 
 def save_manifest(path: Path | str, manifest: dict[str, Any]) -> Path:
     """Write the manifest atomically (sorted reports, 2-space indent, UTF-8)."""
-    reports = sorted(manifest.get("reports", []), key=lambda e: (e["region"], int(e["year"])))
+    reports = sorted(
+        manifest.get("reports", []), key=lambda e: (e["region"], _year_order(e["year"]))
+    )
     data = {**manifest, "reports": reports}
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
     return atomic_write(path, text)
@@ -160,7 +167,7 @@ def render_index(manifest: dict[str, Any], lang: str = "en") -> str:
     """The index page of one dataset's reports (a self-contained HTML page)."""
     reports = manifest.get("reports", [])
     regions = sorted({e["region"] for e in reports})
-    years = sorted({int(e["year"]) for e in reports})
+    years = sorted({e["year"] for e in reports}, key=_year_order)
     by_key = {entry_key(e["region"], e["year"]): e for e in reports}
     title = html.escape(str(manifest.get("title") or manifest.get("dataset", "")))
     n_ok = sum(1 for e in reports if e.get("status") == "ok")
@@ -169,8 +176,10 @@ def render_index(manifest: dict[str, Any], lang: str = "en") -> str:
     rows = []
     for region in regions:
         cells = "".join(_cell(by_key.get(entry_key(region, y)), lang) for y in years)
-        rows.append(f'<tr><td class="region">{html.escape(region)}</td>{cells}</tr>')
-    head = "".join(f"<th>{y}</th>" for y in years)
+        label = region or str(manifest.get("template_title") or "")
+        rows.append(f'<tr><td class="region">{html.escape(label)}</td>{cells}</tr>')
+    every = html.escape(t("find.every_year", lang))
+    head = "".join(f"<th>{every if y is None else y}</th>" for y in years)
     notice = (
         f'<div class="notice">{html.escape(t("notice.illustrative", lang))}</div>'
         if manifest.get("illustrative")

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from smartcity_eval.messages import t
-from smartcity_eval.present import numbers, plots
+from smartcity_eval.present import numbers, svg
 
 __all__ = [
     "CSS",
@@ -39,8 +39,10 @@ __all__ = [
     "axis_score",
 ]
 
-#: Resolution of the report's figures (PNG), enough for print; shown at screen size.
+#: Resolution of the raster parts of the report's figures (heat-map cells), enough for print.
 PRINT_DPI = 180
+#: The screen size of a figure in the HTML page: inches x this many pixels.
+SCREEN_DPI = 110
 
 CSS = """
 <style>
@@ -178,13 +180,15 @@ def message(text: str) -> str:
 
 
 def figure(fig: Any, alt: str) -> str:
-    """``fig`` as an embedded PNG, its title ``alt`` as alternative text."""
-    png = plots.figure_png(fig, dpi=PRINT_DPI)
-    # drawn at print resolution, shown at the screen size of 110 dpi (sharp on paper)
-    width = round(int.from_bytes(png[16:20], "big") * 110 / PRINT_DPI)
-    data = base64.b64encode(png).decode("ascii")
+    """``fig`` as an embedded SVG (:func:`smartcity_eval.present.svg.figure_svg`: drawn once,
+    text as text, raster parts at print resolution), its title ``alt`` as alternative text."""
+    data, width_in, _ = svg.figure_svg(fig, image_dpi=PRINT_DPI)
+    # shown at the screen size of 110 dpi, as the PNG figures were
+    width = round(width_in * SCREEN_DPI)
+    encoded = base64.b64encode(data).decode("ascii")
     return (
-        f'<figure><img src="data:image/png;base64,{data}" width="{width}" alt="{esc(alt)}" '
+        f'<figure><img src="data:image/svg+xml;base64,{encoded}" width="{width}" '
+        f'alt="{esc(alt)}" '
         f'title="{esc(alt)}">'
         f"<figcaption hidden>{esc(alt)}</figcaption></figure>"
     )

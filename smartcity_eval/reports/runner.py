@@ -29,26 +29,23 @@ How it is safe:
   does not stop the others; its notebook with the error is kept as
   ``report.failed.ipynb`` beside the earlier good report, the summary lists it, and the
   command exits 1.
+
+The batch is split in three modules: :mod:`~smartcity_eval.reports.planning` (the jobs and
+their fingerprints), :mod:`~smartcity_eval.reports.recording` (manifest, skip check,
+summary) and this one (running the jobs on the worker pool). The public names of all three
+are importable from here.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing as mp
-import os
-import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from smartcity_eval.errors import DataError, Problem, did_you_mean
-from smartcity_eval.io.outputs import atomic_write, safe_child
-from smartcity_eval.io.provenance import fingerprint, package_version, sha256_file
-from smartcity_eval.io.resources import notebook_dir
 from smartcity_eval.messages import t
 from smartcity_eval.reports import manifest as mf
 from smartcity_eval.reports.control import (
@@ -58,12 +55,30 @@ from smartcity_eval.reports.control import (
     check_memory,
     main_not_reimported,
     release_lock,
+    spawn_context,
     stop_on_signals,
     stop_workers,
 )
 from smartcity_eval.reports.departments import write_department_pages
-from smartcity_eval.reports.worker import STAGING_PREFIX, ReportJob, init_process, ping, run_job
-from smartcity_eval.vocab import LANGS
+from smartcity_eval.reports.planning import (
+    FORMATS,
+    NOTEBOOK_DIR,
+    REPORT_NOTEBOOK,
+    _plain,
+    batch_root,
+    plan_reports,
+)
+from smartcity_eval.reports.recording import (
+    BatchResult,
+    _clean_staging,
+    _is_current,
+    _Recorder,
+    _write_root_index,
+    default_jobs,
+    format_summary,
+)
+from smartcity_eval.reports.worker import ReportJob, init_process, ping, run_job
+from smartcity_eval.vocab import PER_REGION_YEAR
 
 __all__ = [
     "BatchInterrupted",
@@ -77,337 +92,6 @@ __all__ = [
     "default_jobs",
     "format_summary",
 ]
-
-#: The folder of the shipped report notebooks (smartcity_eval.io.resources.notebook_dir).
-NOTEBOOK_DIR = notebook_dir()
-#: The annual report template.
-REPORT_NOTEBOOK = NOTEBOOK_DIR / "annual_report.ipynb"
-#: Output formats ``--format`` accepts.
-FORMATS = ("html", "pdf", "docx")
-
-
-def _slugs(names: Iterable[str]) -> dict[str, str]:
-    from smartcity_eval.io.outputs import slugify_all
-
-    return slugify_all(names)
-
-
-def default_jobs() -> int:
-    """Worker processes by default: the CPUs this process may use (at least 1)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-@dataclass
-class BatchResult:
-    """What a batch did.
-
-    ``results``: one dict per report of the batch (made, failed or skipped) with region,
-    year, status (``ok``, ``failed``, ``skipped``), duration_s, error, files (relative to
-    ``root``), headline, notes. ``root``: ``<out>/<dataset>``; ``manifest`` and ``index``:
-    their paths; ``elapsed_s``: wall time of the batch.
-    """
-
-    results: list[dict[str, Any]]
-    root: Path
-    manifest: Path
-    index: Path
-    elapsed_s: float
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        return [r for r in self.results if r["status"] == "failed"]
-
-    @property
-    def made(self) -> list[dict[str, Any]]:
-        return [r for r in self.results if r["status"] == "ok"]
-
-    @property
-    def skipped(self) -> list[dict[str, Any]]:
-        return [r for r in self.results if r["status"] == "skipped"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-
-def _check_selection(
-    wanted: Sequence[Any] | None, known: list[Any], what: str, file: str
-) -> list[Any]:
-    if not wanted:
-        return list(known)
-    problems = []
-    chosen = []
-    for item in wanted:
-        if item in known:
-            chosen.append(item)
-        else:
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    what,
-                    f"the dataset has no {what} '{item}'",
-                    did_you_mean(item, known),
-                    f"dataset tidak memiliki {what} '{item}'",
-                )
-            )
-    if problems:
-        raise DataError(problems)
-    return list(dict.fromkeys(chosen))
-
-
-def _plain(value: Any) -> Any:
-    """A JSON type for papermill (it fails on numpy scalars): str, int, float, bool, None, list."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, (int, float)):
-        return value
-    return str(value)
-
-
-def plan_reports(
-    evaluation: Any,
-    out: Path | str,
-    *,
-    years: Sequence[int] | None = None,
-    regions: Sequence[str] | None = None,
-    lang: str | None = None,
-    formats: Sequence[str] = ("html",),
-    notebook: Path | str | None = None,
-    timeout: float = 600.0,
-    cache: str | None = None,
-    extra_parameters: dict[str, Any] | None = None,
-    paper: str = "a4",
-) -> tuple[list[ReportJob], dict[str, Any]]:
-    """The jobs of a batch and the manifest header, without running anything.
-
-    ``evaluation``: an :class:`~smartcity_eval.evaluation.Evaluation` (or a Dataset, folder
-    or name, see :func:`smartcity_eval.reports.content.as_evaluation`). Each job's
-    ``parameters`` are plain JSON types (papermill fails on numpy scalars): ``dataset``
-    (absolute path), ``region``, ``year``, ``lang``, ``settings`` (the Evaluation's
-    ``Settings.to_dict()``) and ``cache``. Its ``key`` is the fingerprint that decides
-    whether a report is up to date.
-    """
-    from smartcity_eval.io.provenance import file_hashes
-    from smartcity_eval.reports.content import as_evaluation, log_records
-    from smartcity_eval.reports.published import reportable
-
-    ev = as_evaluation(evaluation)
-    dataset = ev.dataset
-
-    formats = tuple(dict.fromkeys(formats))
-    bad = [f for f in formats if f not in FORMATS]
-    if bad:
-        raise DataError(
-            Problem(
-                None,
-                None,
-                "format",
-                f"unknown format '{bad[0]}'",
-                "use html, pdf, docx or html,pdf,docx",
-            )
-        )
-    lang = lang or dataset.lang
-    if lang not in LANGS:
-        raise DataError(Problem(None, None, "lang", f"unknown language '{lang}'", "use id or en"))
-    toml = str(dataset.files.get("dataset.toml", dataset.path))
-    # observed pairs, or the published ones of a dataset of published results only
-    observed = set(reportable(dataset))
-    all_years = sorted({y for _, y in observed})
-    all_regions = sorted({r for r, _ in observed})
-    chosen_years = _check_selection(
-        [int(y) for y in years] if years else None, all_years, "year", toml
-    )
-    chosen_regions = _check_selection(regions, all_regions, "region", toml)
-    template = Path(notebook) if notebook else REPORT_NOTEBOOK
-    if not template.is_file():
-        raise DataError(
-            Problem(
-                str(template),
-                None,
-                None,
-                "the report notebook does not exist",
-                "run python notebooks/build_notebooks.py",
-            )
-        )
-    root = Path(out) / dataset.name
-    inputs = file_hashes(dataset.files)
-    template_hash = sha256_file(template)
-    version = package_version()
-    settings = _plain(ev.settings.to_dict())
-    slugs = _slugs(all_regions)
-    jobs = []
-    for region in chosen_regions:
-        for year in chosen_years:
-            if (region, year) not in observed:
-                continue
-            params = {
-                "dataset": str(Path(dataset.path).resolve()),
-                "region": str(region),
-                "year": int(year),
-                "lang": lang,
-                "settings": settings,
-                **(_plain(extra_parameters) if extra_parameters else {}),
-            }
-            key = fingerprint(
-                [(i["role"], i["sha256"]) for i in inputs],
-                params,
-                [*formats, f"paper={paper}"],
-                template_hash,
-                version,
-            )
-            params["cache"] = cache
-            folder = safe_child(root, slugs[region], str(year))
-            jobs.append(
-                ReportJob(
-                    region=str(region),
-                    year=int(year),
-                    notebook=str(template.resolve()),
-                    out_dir=str(folder),
-                    parameters=params,
-                    title=f"{t('report.title', lang)}: {region} {year}",
-                    formats=formats,
-                    timeout=float(timeout),
-                    key=key,
-                    lang=lang,
-                    extra={"slug": slugs[region], "paper": paper},
-                )
-            )
-    header = {
-        "manifest_version": mf.MANIFEST_VERSION,
-        "dataset": dataset.name,
-        "title": dataset.title,
-        "dataset_path": str(Path(dataset.path).resolve()),
-        "illustrative": bool(dataset.illustrative),
-        "lang": lang,
-        "package": "smartcity-eval",
-        "version": ev.log[0].version if ev.log else version,
-        "inputs": inputs,
-        "notebook": {"path": str(template.resolve()), "sha256": template_hash},
-        "settings": settings,
-        "log": _plain(log_records(ev.log)),
-        "formats": list(formats),
-    }
-    return jobs, header
-
-
-def _is_current(job: ReportJob, entry: dict[str, Any] | None, root: Path) -> bool:
-    if not entry or entry.get("status") != "ok" or entry.get("key") != job.key:
-        return False
-    files = entry.get("files", {})
-    from smartcity_eval.reports.render import tool_found
-
-    wanted = {"ipynb", "html"} | {f for f in job.formats if f != "html" and tool_found(f)}
-    if not wanted <= set(files):
-        return False
-    return all((root / rel).is_file() for rel in files.values())
-
-
-def _clean_staging(root: Path) -> None:
-    """Remove staging folders left behind by a killed run."""
-    if not root.is_dir():
-        return
-    for path in root.glob(f"*/*/{STAGING_PREFIX}*"):
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _relative(job: ReportJob, files: dict[str, str], root: Path) -> dict[str, str]:
-    folder = Path(job.out_dir).resolve().relative_to(root.resolve())
-    return {kind: (folder / name).as_posix() for kind, name in files.items()}
-
-
-class _Recorder:
-    """Keeps the manifest in memory and on disk (atomically after every report)."""
-
-    def __init__(self, root: Path, header: dict[str, Any], previous: dict[str, Any] | None):
-        self.root = root
-        self.path = root / mf.MANIFEST_NAME
-        self.index = root / mf.INDEX_NAME
-        self.header = header
-        self.entries: dict[str, dict[str, Any]] = {}
-        for entry in (previous or {}).get("reports", []):
-            with contextlib.suppress(KeyError, TypeError, ValueError):
-                self.entries[mf.entry_key(entry["region"], entry["year"])] = entry
-
-    def get(self, job: ReportJob) -> dict[str, Any] | None:
-        return self.entries.get(mf.entry_key(job.region, job.year))
-
-    def record(self, job: ReportJob, result: dict[str, Any]) -> None:
-        key = mf.entry_key(job.region, job.year)
-        old = self.entries.get(key, {})
-        files = _relative(job, result.get("files", {}), self.root)
-        if result["status"] != "ok":
-            # keep pointing at the earlier good report, which stays in place
-            kept = {k: v for k, v in old.get("files", {}).items() if k != "failed_ipynb"}
-            files = {**kept, **files}
-        entry = {
-            "region": job.region,
-            "year": job.year,
-            "slug": job.extra.get("slug", ""),
-            "lang": job.lang,
-            "parameters": {k: v for k, v in job.parameters.items() if k != "cache"},
-            "key": job.key,
-            "status": result["status"],
-            "error": result.get("error"),
-            "duration_s": result.get("duration_s"),
-            "finished": mf.now_iso(),
-            "files": files,
-            "headline": result.get("headline") or (old.get("headline") if old else None),
-            "notes": result.get("notes", []),
-        }
-        self.entries[key] = entry
-        result["files"] = files
-
-    def save(self) -> None:
-        data = {**self.header, "updated": mf.now_iso(), "reports": list(self.entries.values())}
-        headline = next((e["headline"] for e in self.entries.values() if e.get("headline")), None)
-        if headline and headline.get("label"):
-            data["index_label"] = headline["label"]
-        mf.save_manifest(self.path, data)
-        atomic_write(self.index, mf.render_index(data, self.header.get("lang", "en")))
-
-
-def _write_root_index(out: Path, lang: str) -> None:
-    items = []
-    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
-        data = mf.load_manifest(folder / mf.MANIFEST_NAME)
-        if data is not None:
-            items.append((folder.name, str(data.get("title") or folder.name), data))
-    if items:
-        atomic_write(out / mf.INDEX_NAME, mf.render_root_index(items, lang))
-
-
-def format_summary(result: BatchResult, lang: str = "en") -> str:
-    """The summary the command prints at the end of a batch."""
-    lines = [
-        t(
-            "summary.line",
-            lang,
-            made=len(result.made),
-            skipped=len(result.skipped),
-            failed=len(result.failed),
-            seconds=result.elapsed_s,
-        )
-    ]
-    for r in result.failed:
-        where = r["files"].get("failed_ipynb", "")
-        lines.append(f"  {t('index.failed', lang)}: {r['region']} {r['year']}: {r['error']}")
-        if where:
-            lines.append(f"    -> {result.root / where}")
-    lines.extend(f"  {note}" for note in result.notes)
-    lines.append(f"{t('summary.index', lang)}: {result.index}")
-    return "\n".join(lines)
 
 
 def run_reports(
@@ -428,6 +112,7 @@ def run_reports(
     extra_parameters: dict[str, Any] | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
     paper: str = "a4",
+    per: str | None = None,
 ) -> BatchResult:
     """Make the reports of a dataset (see the module docstring).
 
@@ -436,19 +121,24 @@ def run_reports(
     evaluation : the :class:`~smartcity_eval.evaluation.Evaluation` to report (its dataset
         and settings); a Dataset, a dataset folder or a shipped dataset's name is evaluated
         with :func:`smartcity_eval.evaluation.evaluate` (its ``[methods]``).
-    out : output folder; reports go to ``out/<dataset>/<region-slug>/<year>/``.
+    out : output folder; reports go to ``out/<dataset>/<region-slug>/<year>/`` (a template
+        run per year or per dataset: ``out/<dataset>/<template>/<year or all-years>/``).
     years, regions : restrict the batch (default: every year and region with observations).
     jobs : worker processes (default: the CPUs available; 1 runs one kernel).
     lang : ``id`` or ``en`` (default: the dataset's ``lang``).
     formats : ``html`` and/or ``pdf`` (PDF needs a headless Chromium; skipped with a note).
     force : remake reports even when they are up to date.
     notebook : another template (default ``notebooks/annual_report.ipynb``); it must have
-        a cell tagged ``parameters``.
+        a cell tagged ``parameters``; it is passed only the parameters it declares.
     timeout : seconds one cell may run before the report fails.
     progress : True for a tqdm bar on standard error, a stream for one elsewhere, False for none.
     use_cache : hand the batch's loaded and scored dataset to the reports via a cache file.
-    extra_parameters : more notebook parameters (plain JSON types), e.g. for a custom template.
+    extra_parameters : more notebook parameters (plain JSON types), each one the template
+        declares (else DataError listing the declared ones), e.g. ``{"mode": "draft"}``.
     on_result : called in this process with each report's result as it finishes.
+    per : ``region-year``, ``year`` or ``dataset``: how often the template runs (default:
+        per region and year when it declares ``region``; else per year when ``years`` are
+        given, else once with ``year = None``): :mod:`smartcity_eval.reports.template`.
 
     Returns
     -------
@@ -464,7 +154,7 @@ def run_reports(
     cache_dir = root / ".cache"
     cache_path: str | None = None
     if use_cache:
-        cache_path = str((cache_dir / f"batch-{cache_key(ev)[:24]}.pkl").resolve())
+        cache_path = str((cache_dir / f"batch-{cache_key(ev)[:24]}.cache").resolve())
     plan, header = plan_reports(
         ev,
         out,
@@ -477,8 +167,12 @@ def run_reports(
         cache=cache_path,
         extra_parameters=extra_parameters,
         paper=paper,
+        per=per,
     )
     lang = header["lang"]
+    root = batch_root(out, ds.name, header["per"], header["notebook"]["path"])
+    if not any("cache" in job.parameters for job in plan):
+        cache_path = None  # the template takes no batch cache
     root.mkdir(parents=True, exist_ok=True)
     lock = acquire_lock(root)
     try:
@@ -521,7 +215,9 @@ def _run_locked(
     from smartcity_eval.reports.render import tool_found
 
     lang = header["lang"]
-    add_overview(ev, header, lang)
+    per_region = header.get("per", PER_REGION_YEAR) == PER_REGION_YEAR
+    if per_region:  # the province overview heads the annual reports' index
+        add_overview(ev, header, lang)
     _clean_staging(root)
     recorder = _Recorder(root, header, mf.load_manifest(root / mf.MANIFEST_NAME))
     todo: list[ReportJob] = []
@@ -571,7 +267,8 @@ def _run_locked(
             lang=lang,
         )
         results.extend(executed)
-    write_department_pages(ev, plan, lang)  # issue 13: <region>/<year>/departments/*.html
+    if per_region:
+        write_department_pages(ev, plan, lang)  # issue 13: <region>/<year>/departments/*.html
     recorder.save()
     with contextlib.suppress(OSError):
         _write_root_index(out, lang)
@@ -594,14 +291,15 @@ def _run_locked(
 
 
 def _write_batch_cache(ev: Any, path: str | None, recorder: _Recorder) -> None:
-    """Write the batch cache of ``ev`` at ``path`` (unless it exists), and put the log of the
-    Evaluation that made it (load, scores, gaps, agreement) in the manifest."""
+    """Write the batch cache of ``ev`` at ``path`` (unless a valid one for ``ev`` is there:
+    another file, e.g. an older format or a damaged one, is replaced), and put the log of
+    the Evaluation that made it (load, scores, gaps, agreement) in the manifest."""
     if path is None:
         return
     from smartcity_eval.reports.content import log_records, read_cache, write_cache
 
-    if not Path(path).is_file():
-        for old in Path(path).parent.glob("batch-*.pkl"):
+    if read_cache(path, ev) is None:
+        for old in Path(path).parent.glob("batch-*"):
             with contextlib.suppress(OSError):
                 old.unlink()
         # Without a cache every report analyses the dataset itself (slower, same numbers);
@@ -645,7 +343,7 @@ def _execute(
     try:
         while pending and attempts < 2:
             attempts += 1
-            ctx = mp.get_context("spawn")
+            ctx = spawn_context()  # workers start with SIGINT ignored
             with (
                 main_not_reimported(),
                 cf.ProcessPoolExecutor(
@@ -676,6 +374,8 @@ def _execute(
                     pending = broken
                 except BaseException:  # Ctrl-C: stop the workers we started, keep what is done
                     stop_workers(pool)
+                    with contextlib.suppress(Exception):  # a result recorded, not yet saved
+                        recorder.save()
                     raise
         for job in pending:  # a worker process died twice: report, do not hang
             _finish(

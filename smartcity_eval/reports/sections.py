@@ -38,12 +38,14 @@ from smartcity_eval.reports.sections_results import (
     strengths,
     trajectory,
 )
+from smartcity_eval.reports.sections_spbe import spbe
 
 __all__ = [
     "CSS",
     "SECTIONS",
     *sections_results.__all__,
     *sections_quality.__all__,
+    "spbe",
     "who_does_what",
     "supporting_documents",
     "all_sections",
@@ -57,6 +59,7 @@ SECTIONS: tuple[Callable[[dict[str, Any]], None], ...] = (
     headline,
     key_messages,
     profile,
+    spbe,
     elements,
     gaps,
     trajectory,

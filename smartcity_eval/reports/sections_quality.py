@@ -20,6 +20,11 @@ from smartcity_eval.reports.markup import fmt
 
 __all__ = ["agreement", "coverage", "robustness", "provenance"]
 
+#: The rank figure draws at most this many regions, those ranked nearest the report's own
+#: (a national batch has 514: one row each would be a figure 2 m tall, and most of a
+#: report's time).
+MAX_RANK_ROWS = 40
+
 
 def agreement(report: dict[str, Any]) -> None:
     """Assessor agreement on this region's items, and the items they disagreed on most."""
@@ -203,7 +208,19 @@ def robustness(report: dict[str, Any]) -> None:
     )
     if factor:
         text += " " + t("text.robustness_factor", lang, factor=t(f"factor.{factor}", lang))
-    title = t("fig.rank_intervals", lang, year=m["year"])
+    n_ranked = len(ranks)
+    title = (
+        t("fig.rank_intervals", lang, year=m["year"])
+        if n_ranked <= MAX_RANK_ROWS
+        else t(
+            "fig.rank_window",
+            lang,
+            year=m["year"],
+            shown=MAX_RANK_ROWS,
+            region=m["region"],
+            n=n_ranked,
+        )
+    )
     fig = plots.rank_uncertainty(
         list(ranks["region"]),
         ranks["nominal_rank"].to_numpy(dtype=float),
@@ -217,6 +234,7 @@ def robustness(report: dict[str, Any]) -> None:
         nominal_name=t("label.nominal_rank", lang),
         median_name=t("label.median_rank", lang),
         interval_name=t("label.rank_interval_90", lang, runs=runs),
+        max_rows=MAX_RANK_ROWS,
     )
     h.emit(h.wrap(head + f'<p class="msg">{h.esc(text)}</p>' + h.figure(fig, title)))
 

@@ -21,6 +21,7 @@ from smartcity_eval.messages import t
 from smartcity_eval.present import plots
 from smartcity_eval.reports import markup as h
 from smartcity_eval.reports.markup import CSS, fmt
+from smartcity_eval.reports.published import fmt_tolerance, rank_items, reproduction_lines
 from smartcity_eval.reports.worker import HEADLINE_MIME
 from smartcity_eval.scoring.bands import round_half_up
 
@@ -54,7 +55,8 @@ def header(report: dict[str, Any]) -> None:
             f"{notice}<h1>{h.esc(t('report.title', lang))}</h1>"
             f'<p class="sub">{h.esc(t("report.subtitle", lang, region=m["region"], year=m["year"]))}'
             f" · {h.esc(t('report.dataset', lang, title=m['title']))}</p>"
-            f'<p class="explain">{h.esc(t("report.reading", lang, unit=m["unit"]))}</p>'
+            + (f'<p class="explain">{h.esc(m["description"])}</p>' if m.get("description") else "")
+            + f'<p class="explain">{h.esc(t("report.reading", lang, unit=m["unit"]))}</p>'
         )
     )
 
@@ -111,8 +113,11 @@ def headline(report: dict[str, Any]) -> None:
                     f"{h.esc(card['target_status'])}</span>"
                 )
             lines.append(line)
+        # the "published vs recomputed" line of each published number (reports/published.py)
+        lines.extend(h.esc(x) for x in reproduction_lines(report.get("letter"), card["code"], lang))
         rendered = "".join(f'<div class="line">{line}</div>' for line in lines)
-        shown = round_half_up(card["score"])  # as published: the value its band is given to
+        # the published value where there is one, else the score as published (half-up)
+        shown = card.get("shown", round_half_up(card["score"]))
         value = fmt(shown) if not math.isnan(card["score"]) else t("headline.missing", lang)
         parts.append(
             f'<div class="card{" main" if k == 0 else ""}"><div class="name">{h.esc(card["label"])}'
@@ -152,27 +157,35 @@ def _letter(report: dict[str, Any], lang: str) -> str:
     from smartcity_eval import vocab
 
     table = report.get("letter")
+    ranks = rank_items(report)  # published ranks (published_ranks.csv), as HTML list items
     if table is None or table.empty:
-        return ""
+        return f"<h3>{h.esc(t('letter.title', lang))}</h3>{ranks}" if ranks else ""
     shown = table.assign(status_text=[t(f"letter.{s}", lang) for s in table["status"]])
     colour = {vocab.REPRODUCE_MATCH: "#1a7f37", vocab.REPRODUCE_MISMATCH: "#b42318"}
     styles = [f"color:{colour.get(str(s), '#1f2933')};font-weight:700" for s in table["status"]]
     note = "" if report.get("has_items", True) else h.message(t("letter.only_published", lang))
+    columns = {
+        "code": t("label.code", lang),
+        "label": t("label.name", lang),
+        "published": t("letter.published", lang),
+        "computed": t("letter.computed", lang),
+        "difference": t("label.difference", lang),
+        "tolerance": t("letter.tolerance", lang),
+        "status_text": t("label.status", lang),
+    }
+    if "published_note" in shown and shown["published_note"].astype(bool).any():
+        columns["published_note"] = t("label.note", lang)  # published.csv's note, in lang
     html_table = h.table(
         shown,
-        {
-            "code": t("label.code", lang),
-            "label": t("label.name", lang),
-            "published": t("letter.published", lang),
-            "computed": t("letter.computed", lang),
-            "difference": t("label.difference", lang),
-            "tolerance": t("letter.tolerance", lang),
-            "status_text": t("label.status", lang),
+        columns,
+        formats={
+            "difference": lambda v: fmt(v, 3, sign=True),
+            "computed": lambda v: fmt(v, 3),
+            "tolerance": fmt_tolerance,
         },
-        formats={"difference": lambda v: fmt(v, 3, sign=True), "computed": lambda v: fmt(v, 3)},
         cell_style={"status_text": styles},
     )
-    return f"<h3>{h.esc(t('letter.title', lang))}</h3>{note}{html_table}"
+    return f"<h3>{h.esc(t('letter.title', lang))}</h3>{note}{ranks}{html_table}"
 
 
 def key_messages(report: dict[str, Any]) -> None:

@@ -247,12 +247,14 @@ def missing_values(
     region: str,
     year: int,
     lang: str,
+    source_lang: str | None = None,
 ) -> pd.DataFrame:
     """Every indicator of the tree that is missing or imputed for one region and year.
 
     Columns ``code, label, pillar, status`` (``missing`` / ``imputed``), ``value`` (the
-    imputed value; NaN when missing) and ``note`` (the observation's note, or "no row in
-    observations" when the indicator has no row at all).
+    imputed value; NaN when missing) and ``note`` (the observation's note in ``lang``, see
+    :mod:`smartcity_eval.reports.notes`; ``source_lang``: the language of the ``note``
+    column, default ``lang``), or "no row in observations" when the indicator has no row).
     """
     rows = scores[
         (scores["region"] == region)
@@ -260,9 +262,9 @@ def missing_values(
         & scores["code"].isin(framework.indicators)
     ].set_index("code")
     obs = observations[(observations["region"] == region) & (observations["year"] == year)]
-    notes = dict(
-        zip(obs["indicator"], obs.get("note", pd.Series("", index=obs.index)), strict=True)
-    )
+    from smartcity_eval.reports.notes import notes_in  # note_<lang>, else marked
+
+    notes = dict(zip(obs["indicator"], notes_in(obs, lang, source_lang or lang), strict=True))
     has_row = set(obs["indicator"])
     out = []
     for code in framework.indicators:

@@ -440,8 +440,9 @@ def init_process(kernel_name: str = "python3", cwd: str | None = None) -> None:
     """ProcessPool initializer: start and warm this process's kernel.
 
     Ctrl-C is the runner's business: a worker ignores SIGINT (the terminal sends it to the
-    whole process group, and a worker's traceback would only be noise) and, on SIGTERM
-    from the runner, kills its kernel and exits."""
+    whole process group, and a worker's traceback would only be noise; it was started with
+    SIGINT ignored, :func:`smartcity_eval.reports.control.spawn_context`) and, on SIGTERM,
+    kills its kernel and exits (the runner itself kills workers and kernels at once)."""
     global _WORKER
     import atexit
     import signal
@@ -449,6 +450,8 @@ def init_process(kernel_name: str = "python3", cwd: str | None = None) -> None:
     with contextlib.suppress(ValueError):  # not the main thread
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, _on_terminate)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT held (control.spawn_context);
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # its kernel gets it back
     _quiet_stderr()
     _WORKER = KernelWorker(kernel_name, cwd=cwd)
     try:

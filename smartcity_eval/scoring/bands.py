@@ -22,7 +22,14 @@ import pandas as pd
 
 from smartcity_eval.scoring.ranks import tie_round
 
-__all__ = ["assign_bands", "band_codes", "band_of", "round_half_up", "SHOWN_DECIMALS"]
+__all__ = [
+    "assign_bands",
+    "band_codes",
+    "node_band_codes",
+    "band_of",
+    "round_half_up",
+    "SHOWN_DECIMALS",
+]
 
 #: Decimals of a published index (Kominfo and SPBE publish two): the value a band is given to.
 SHOWN_DECIMALS = 2
@@ -54,10 +61,34 @@ def band_codes(
     Returns ``(index, labels)``: ``labels[index[i]]`` is the band of score ``i``; the last
     label is always "" (no band). Parameters as :func:`assign_bands`.
     """
-    s = tie_round(round_half_up(np.asarray(scores, dtype=float)))  # the value as published
     c = np.asarray(codes, dtype=object)
+    return _band_codes(scores, lambda code: c == code, bands, root, column)
+
+
+def node_band_codes(
+    scores: np.ndarray,
+    node_idx: np.ndarray,
+    node_codes: list[str],
+    bands: pd.DataFrame | None,
+    root: str,
+    *,
+    column: str = "label",
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`band_codes` with the node of each score given as a position ``node_idx``
+    into ``node_codes`` (the scorer's tidy table: no string comparison per row)."""
+    position = {code: k for k, code in enumerate(node_codes)}
+
+    def rows(code: str) -> np.ndarray:
+        k = position.get(code)
+        return node_idx == k if k is not None else np.zeros(len(node_idx), dtype=bool)
+
+    return _band_codes(scores, rows, bands, root, column)
+
+
+def _band_codes(scores, rows_of, bands, root, column) -> tuple[np.ndarray, list[str]]:
+    scores = np.asarray(scores, dtype=float)
     if bands is None or len(bands) == 0:
-        return np.zeros(s.shape, dtype=np.intp), [""]
+        return np.zeros(scores.shape, dtype=np.intp), [""]
     b = bands.reset_index(drop=True).copy()
     if "code" not in b.columns:
         b["code"] = ""
@@ -65,15 +96,15 @@ def band_codes(
     labels = b[column] if column in b.columns else b["label"]
     names = [str(v) if isinstance(v, str) else "" for v in labels] + [""]
     none = len(names) - 1
-    out = np.full(s.shape, none, dtype=np.intp)
+    out = np.full(scores.shape, none, dtype=np.intp)
     for code, group in b.groupby("code", sort=False):
-        rows = c == code
+        rows = rows_of(code)
         if not rows.any():
             continue
         lower = tie_round(group["lower"].to_numpy(dtype=float))
         upper = tie_round(group["upper"].to_numpy(dtype=float))
         top = float(np.max(upper))
-        vals = s[rows]
+        vals = tie_round(round_half_up(scores[rows]))  # the value as published
         idx = out[rows]
         for k, lo, hi in zip(group.index, lower, upper, strict=True):
             hit = (vals >= lo) & ((vals < hi) | ((hi == top) & (vals == hi)))

@@ -42,8 +42,9 @@ import pandas as pd
 
 from smartcity_eval.errors import DataError, Problem
 from smartcity_eval.io.frameworks import Framework, resolve_framework
+from smartcity_eval.io.keys import KeyCodes, factorize_column
 from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_array, node_methods
-from smartcity_eval.scoring.bands import band_codes
+from smartcity_eval.scoring.bands import node_band_codes
 from smartcity_eval.scoring.normalise import normalise_array
 from smartcity_eval.scoring.ranks import rank_min
 from smartcity_eval.settings import Settings, dataset_settings
@@ -95,19 +96,29 @@ class IndicatorCube:
     indicators: list[str]
 
 
-def indicator_cube(observations: pd.DataFrame, framework: Framework) -> IndicatorCube:
+def indicator_cube(
+    observations: pd.DataFrame, framework: Framework, *, keys: KeyCodes | None = None
+) -> IndicatorCube:
     """Pivot tidy observations (region, year, indicator, value) onto a dense array.
 
     Only the framework's indicators are used; rows of other indicators are ignored (they
     may belong to another tree over the same data). A region-year is *present* when it has
     at least one row for one of the framework's indicators (even with an empty value).
 
+    ``keys``: the loader's codes of the region and indicator columns
+    (:attr:`smartcity_eval.io.dataset.Dataset.observation_keys`), used while they match
+    the columns; categorical columns give their own codes; other columns are factorised
+    (the distinct labels are compared as text, as ``astype(str)``).
+
     Raises DataError when a region, year and indicator appear twice, or when no row
     concerns the framework.
     """
     inds = framework.indicators
-    code_index = pd.Index(inds)
-    ind_pos = code_index.get_indexer(observations["indicator"].astype(str))
+    coded = _coded(observations, "indicator", keys)
+    if coded is None:  # text: looking the framework's codes up is cheaper than factorising
+        ind_pos = pd.Index(inds).get_indexer(observations["indicator"].astype(str))
+    else:
+        ind_pos = np.append(pd.Index(inds).get_indexer(coded[1]), -1)[coded[0]]
     keep = ind_pos >= 0
     if not keep.any():
         raise DataError(
@@ -120,17 +131,29 @@ def indicator_cube(observations: pd.DataFrame, framework: Framework) -> Indicato
                 f"tidak ada observasi untuk indikator kerangka '{framework.name}'",
             )
         )
-    obs = observations.loc[keep]
-    ind_pos = ind_pos[keep]
-    region_codes, regions = pd.factorize(obs["region"].astype(str), sort=True)
-    year_values = pd.to_numeric(obs["year"]).to_numpy().astype(np.int64)
-    years = np.sort(pd.unique(year_values))
-    year_pos = np.searchsorted(years, year_values)
+    region_codes, region_labels = _coded(observations, "region", keys) or _factorize(
+        observations["region"]
+    )
+    # the distinct labels as text, sorted; then only the regions with a kept row
+    label_codes, regions = pd.factorize(pd.Index(region_labels), sort=True)
+    region_codes = np.append(label_codes, -1)[region_codes]
+    keep &= region_codes >= 0  # a row without a region belongs to no region-year
+    every = bool(keep.all())
+    year_values = pd.to_numeric(observations["year"]).to_numpy().astype(np.int64)
+    values = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
+    if not every:
+        ind_pos, region_codes = ind_pos[keep], region_codes[keep]
+        year_values, values = year_values[keep], values[keep]
+    used = np.bincount(region_codes, minlength=len(regions)) > 0
+    if not used.all():
+        region_codes = (np.cumsum(used) - 1)[region_codes]
+        regions = regions[used]
+    years, year_pos = _sorted_positions(year_values)
     n_y, n_r, n_i = len(years), len(regions), len(inds)
     flat = (year_pos * n_r + region_codes) * n_i + ind_pos
     if np.bincount(flat, minlength=n_y * n_r * n_i).max(initial=0) > 1:
         dup = pd.Series(flat).duplicated(keep=False).to_numpy()
-        first = obs.loc[dup].iloc[0]
+        first = (observations if every else observations.loc[keep]).loc[dup].iloc[0]
         raise DataError(
             Problem(
                 None,
@@ -141,17 +164,51 @@ def indicator_cube(observations: pd.DataFrame, framework: Framework) -> Indicato
                 "keep one row per region, year and indicator",
             )
         )
-    values = np.full(n_y * n_r * n_i, np.nan)
-    values[flat] = pd.to_numeric(obs["value"], errors="coerce").to_numpy(dtype=float)
+    cube = np.full(n_y * n_r * n_i, np.nan)
+    cube[flat] = values
     present = np.zeros(n_y * n_r, dtype=bool)
     present[year_pos * n_r + region_codes] = True
     return IndicatorCube(
-        values=values.reshape(n_y, n_r, n_i),
+        values=cube.reshape(n_y, n_r, n_i),
         present=present.reshape(n_y, n_r),
         years=[int(y) for y in years],
         regions=[str(r) for r in regions],
         indicators=list(inds),
     )
+
+
+def _coded(
+    observations: pd.DataFrame, column: str, keys: KeyCodes | None
+) -> tuple[np.ndarray, pd.Index] | None:
+    """(codes, distinct labels as text) of a key column when they are known without
+    hashing every cell: the loader's codes while they match the column, or a categorical's
+    codes; else None. Missing cells have code -1."""
+    pair = keys.codes_of(observations, column) if keys is not None else None
+    if pair is None and isinstance(observations[column].dtype, pd.CategoricalDtype):
+        pair = factorize_column(observations[column])
+    return None if pair is None else (pair[0], _as_text(pair[1]))
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = factorize_column(column)
+    return codes, _as_text(uniques)
+
+
+def _as_text(uniques: np.ndarray) -> pd.Index:
+    return pd.Index(uniques, dtype=object).astype(str)
+
+
+def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, position of each value among them) of integers; a count
+    over the range when it is small (years), else ``np.unique``."""
+    if len(values) == 0:
+        return values[:0], values[:0].astype(np.intp)
+    lo, hi = int(values.min()), int(values.max())
+    if hi - lo > 4 * len(values) + 1024:
+        return np.unique(values, return_inverse=True)
+    shifted = values - lo
+    seen = np.bincount(shifted, minlength=hi - lo + 1) > 0
+    return np.flatnonzero(seen) + lo, (np.cumsum(seen) - 1)[shifted]
 
 
 def target_cube(
@@ -253,6 +310,40 @@ def score(
         outlier treatment log-transformed an indicator (its bounds and targets are in raw
         units; :func:`smartcity_eval.scoring.outliers.check_log_treatment`).
     """
+    return _score(
+        observations,
+        framework,
+        None,
+        normalise=normalise,
+        range=range,
+        aggregate=aggregate,
+        scope=scope,
+        min_coverage=min_coverage,
+        impute=impute,
+        outliers=outliers,
+        groups=groups,
+        targets=targets,
+        bands=bands,
+    )
+
+
+def _score(
+    observations: pd.DataFrame,
+    framework: Framework,
+    keys: KeyCodes | None,
+    *,
+    normalise: str,
+    range: tuple[float, float],  # noqa: A002 - the option's name
+    aggregate: str | Mapping,
+    scope: str,
+    min_coverage: float,
+    impute: str | None,
+    outliers: bool | Mapping,
+    groups: Mapping[str, str] | None,
+    targets: pd.DataFrame | None,
+    bands: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """:func:`score`, with the loader's key codes ``keys`` (None: factorise)."""
     # the arguments are checked by the one set of validators (Settings' own)
     checked = Settings(
         normalise=normalise,
@@ -265,7 +356,7 @@ def score(
     lo, hi = checked.range
     min_coverage = checked.min_coverage
     methods = node_methods(framework, aggregate)
-    cube = indicator_cube(observations, framework)
+    cube = indicator_cube(observations, framework, keys=keys)
     X = cube.values
     imputed = np.zeros(X.shape, dtype=bool)
     if not is_off(impute):
@@ -303,10 +394,15 @@ def score(
         unit_label=label,
         aggregation_plan=AggregationPlan(framework, methods),
     )
-    present3 = cube.present[:, :, None]
-    S = np.where(present3, S, np.nan)
+    del N  # in S; each big array is let go once used (the peak memory of a national table)
+    if not cube.present.all():
+        S = np.where(cube.present[:, :, None], S, np.nan)
     R = rank_min(S, axis=1)  # ties to TIE_DECIMALS (scoring/ranks.py)
-    return _assemble(cube, framework, S, C, R, raw, imputed, treated, bands)
+    arrays = {"score": S, "rank": R, "coverage": C, "raw": raw, "imputed": imputed}
+    del S, R, C, raw, imputed, X
+    arrays["treated"] = treated
+    del treated
+    return _assemble(cube, framework, arrays, bands)
 
 
 def normalise_cube(
@@ -359,48 +455,66 @@ def _warn_degenerate(N: np.ndarray, X: np.ndarray, cube: IndicatorCube, method: 
         )
 
 
-def _assemble(cube, framework, S, C, R, raw, imputed, treated, bands) -> pd.DataFrame:
-    codes = np.asarray([str(c) for c in framework.nodes.index], dtype=object)
+def _assemble(
+    cube: IndicatorCube,
+    framework: Framework,
+    arrays: dict[str, np.ndarray],
+    bands: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The tidy table from ``arrays``: ``[years, regions, nodes]`` score, rank and coverage,
+    ``[years, regions, indicators]`` raw, imputed and treated (each taken out of the dict
+    when used, so that it can be freed): rows region-major (region, year, node in file
+    order), one per region-year present. Built with numpy takes from the few distinct
+    labels; no per-row Python work."""
+    codes = [str(c) for c in framework.nodes.index]
     n_nodes = len(codes)
     depth = framework.nodes["depth"].to_numpy(dtype=np.int64)
     ind_pos = pd.Index(codes).get_indexer(cube.indicators)
-    # region-major order: [regions, years, nodes]
-    pres = cube.present.T
+    pres = cube.present.T  # region-major: [regions, years]
+    every = bool(pres.all())
     r_idx, y_idx = np.nonzero(pres)
     n_pairs = len(r_idx)
 
-    def take(a: np.ndarray) -> np.ndarray:
-        return np.swapaxes(a, 0, 1)[r_idx, y_idx].reshape(-1)
+    def pairs(a: np.ndarray) -> np.ndarray:
+        """[years, regions, k] -> [present region-years (region-major), k]."""
+        swapped = np.swapaxes(a, 0, 1)
+        return swapped.reshape(n_pairs, -1) if every else swapped[r_idx, y_idx]
 
     def on_nodes(a: np.ndarray, fill) -> np.ndarray:
-        full = np.full(a.shape[:2] + (n_nodes,), fill, dtype=a.dtype)
-        full[..., ind_pos] = a
-        return full
+        if a.dtype == bool and not a.any():
+            return np.zeros(n_pairs * n_nodes, dtype=bool)
+        full = np.full((n_pairs, n_nodes), fill, dtype=a.dtype)
+        full[:, ind_pos] = pairs(a)
+        return full.reshape(-1)
 
     years = np.asarray(cube.years, dtype=np.int64)
     node_idx = np.tile(np.arange(n_nodes), n_pairs)
-    score_v = take(S)
-    rank_v = take(R)
-    band_idx, band_names = band_codes(
-        score_v, codes[node_idx], bands if bands is not None else framework.bands, framework.root
+    score_v = pairs(arrays.pop("score")).reshape(-1)
+    rank_v = pairs(arrays.pop("rank")).reshape(-1)
+    missing_rank = np.isnan(rank_v)
+    rank = pd.arrays.IntegerArray(
+        np.where(missing_rank, 0.0, rank_v).astype(np.int64), missing_rank
+    )
+    del rank_v, missing_rank
+    coverage = pairs(arrays.pop("coverage")).reshape(-1)
+    band_idx, band_names = node_band_codes(
+        score_v, node_idx, codes, bands if bands is not None else framework.bands, framework.root
     )
     # text columns by taking from the few distinct values (no per-cell string conversion)
-    out = pd.DataFrame(
-        {
-            "region": pd.array(cube.regions, dtype="str").take(np.repeat(r_idx, n_nodes)),
-            "year": np.repeat(years[y_idx], n_nodes),
-            "code": pd.array(list(codes), dtype="str").take(node_idx),
-            "level": depth[node_idx],
-            "score": score_v,
-            "rank": pd.array(rank_v, dtype="Float64").astype("Int64"),
-            "band": pd.array(band_names, dtype="str").take(band_idx),
-            "coverage": take(C),
-            "raw": take(on_nodes(raw, np.nan)),
-            "imputed": take(on_nodes(imputed, False)),
-            "treated": take(on_nodes(treated, False)),
-        }
-    )
-    return out
+    columns = {
+        "region": pd.array(cube.regions, dtype="str").take(np.repeat(r_idx, n_nodes)),
+        "year": np.repeat(years[y_idx], n_nodes),
+        "code": pd.array(codes, dtype="str").take(node_idx),
+        "level": depth[node_idx],
+        "score": score_v,
+        "rank": rank,
+        "band": pd.array(band_names, dtype="str").take(band_idx),
+        "coverage": coverage,
+        "raw": on_nodes(arrays.pop("raw"), np.nan),
+        "imputed": on_nodes(arrays.pop("imputed"), False),
+        "treated": on_nodes(arrays.pop("treated"), False),
+    }
+    return pd.DataFrame(columns, copy=False)
 
 
 def score_dataset(
@@ -419,9 +533,10 @@ def score_dataset(
     """
     settings = dataset_settings(dataset, settings)
     fw = resolve_framework(framework if framework is not None else settings.framework, dataset)
-    return score(
+    return _score(
         dataset.observations,
         fw,
+        getattr(dataset, "observation_keys", None),
         **settings.score_options(fw),
         targets=dataset.targets,
         bands=dataset.bands if fw is dataset.framework else fw.bands,

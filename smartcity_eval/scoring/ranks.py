@@ -29,18 +29,33 @@ def tie_round(values: np.ndarray) -> np.ndarray:
 
 
 def _ascending_min_ranks(moved: np.ndarray) -> np.ndarray:
-    """Ranks along the last axis, 1 = the lowest value, ties (exactly equal) sharing the
-    lowest rank. NaN sort last; their ranks are meaningless (callers mask them)."""
-    order = np.argsort(moved, axis=-1, kind="stable")
-    srt = np.take_along_axis(moved, order, axis=-1)
-    n = srt.shape[-1]
-    new_run = np.ones(srt.shape, dtype=bool)
-    new_run[..., 1:] = srt[..., 1:] != srt[..., :-1]
-    # position of the start of each run of equal values: rank = start + 1
-    start = np.maximum.accumulate(np.where(new_run, np.arange(n), 0), axis=-1)
-    ranks = np.empty_like(srt)
-    np.put_along_axis(ranks, order, start + 1.0, axis=-1)
-    return ranks
+    """Ranks along the last axis of a C-contiguous float array, 1 = the lowest value, ties
+    (exactly equal) sharing the lowest rank; NaN in, NaN out.
+
+    NaN are sorted as +inf (numpy's vectorised sort falls back to a slow path when a row
+    holds NaN; a real +inf keeps its rank, the first position of its run); the order among
+    equal values does not change a rank, so the sort need not be stable."""
+    shape = moved.shape
+    n = shape[-1]
+    if moved.size == 0:
+        return np.empty(shape)
+    rows = moved.reshape(-1, n)
+    missing = np.isnan(rows)
+    if missing.any():
+        rows = np.where(missing, np.inf, rows)
+    order = np.argsort(rows, axis=-1)
+    flat_order = (order + (np.arange(rows.shape[0]) * n)[:, None]).reshape(-1)
+    srt = rows.reshape(-1)[flat_order].reshape(rows.shape)
+    new_run = np.empty(srt.shape, dtype=bool)
+    new_run[:, :1] = True
+    np.not_equal(srt[:, 1:], srt[:, :-1], out=new_run[:, 1:])
+    # the rank at each sorted position: the (1-based) start of its run of equal values
+    start = np.where(new_run, np.arange(1.0, n + 1.0), 0.0)
+    np.maximum.accumulate(start, axis=-1, out=start)
+    ranks = np.empty(rows.shape)
+    ranks.reshape(-1)[flat_order] = start.reshape(-1)
+    ranks[missing] = np.nan
+    return ranks.reshape(shape)
 
 
 def rank_min(values: np.ndarray, axis: int = -1, descending: bool = True) -> np.ndarray:
@@ -59,7 +74,8 @@ def rank_min(values: np.ndarray, axis: int = -1, descending: bool = True) -> np.
     after :func:`tie_round` share the lowest rank.
     """
     X = tie_round(values)
-    moved = np.moveaxis(-X if descending else X, axis, -1)
-    ranks = _ascending_min_ranks(moved)
-    ranks[np.isnan(moved)] = np.nan
-    return np.moveaxis(ranks, -1, axis)
+    if descending:
+        np.negative(X, out=X)
+    # contiguous along the ranked axis: the sort reads each row once
+    moved = np.ascontiguousarray(np.moveaxis(X, axis, -1))
+    return np.moveaxis(_ascending_min_ranks(moved), -1, axis)

@@ -199,6 +199,25 @@ def _unclosed_quote_error(file: str, row: int | None) -> DataError:
     )
 
 
+def _c_grid(source: io.StringIO | io.BytesIO, head: str, delimiter: str) -> pd.DataFrame:
+    """Every cell of a large table as text, read by pandas' C parser from ``source`` (text,
+    or UTF-8 bytes), as wide as the widest of the first :data:`HEAD` lines of ``head``.
+    Raises ``pandas.errors.ParserError`` for unclosed quotes and rows longer than those."""
+    records = list(csv.reader(head.split("\n", HEAD)[:HEAD], delimiter=delimiter))
+    width = max((len(r) for r in records), default=1) or 1
+    return pd.read_csv(
+        source,
+        sep=delimiter,
+        header=None,
+        names=range(width),
+        dtype=object,
+        na_filter=False,
+        skip_blank_lines=False,
+        engine="c",
+        encoding="utf-8",
+    )
+
+
 def csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
     """Every record of a CSV text as a row of strings (blank records kept, so that the
     index + 1 is the spreadsheet row)."""
@@ -211,19 +230,8 @@ def csv_grid(text: str, delimiter: str, file: str) -> pd.DataFrame:
         return pd.DataFrame(
             [r + [""] * (width - len(r)) for r in records], columns=range(width), dtype=object
         )
-    head = list(csv.reader(text.split("\n", HEAD)[:HEAD], delimiter=delimiter))
-    width = max((len(r) for r in head), default=1) or 1
     try:
-        grid = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        grid = _c_grid(io.StringIO(text), text, delimiter)
     except pd.errors.ParserError as err:
         found = re.search(r"EOF inside string starting at row (\d+)", str(err))
         if found:
@@ -278,20 +286,8 @@ def _utf8_body(raw: bytes) -> bytes | None:
 
 def _csv_grid_bytes(data: bytes, head: str, delimiter: str, file: str) -> pd.DataFrame:
     """:func:`csv_grid` of a large text given as its UTF-8 bytes and its first lines."""
-    records = list(csv.reader(head.split("\n", HEAD)[:HEAD], delimiter=delimiter))
-    width = max((len(r) for r in records), default=1) or 1
     try:
-        grid = pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            encoding="utf-8",
-        )
+        grid = _c_grid(io.BytesIO(data), head, delimiter)
     except pd.errors.ParserError:
         return csv_grid(data.decode("utf-8"), delimiter, file)  # the same errors, the same way
     return grid.fillna("") if len(grid) else grid

@@ -9,7 +9,8 @@ Sintetis 001", ...; 514 = the number of Indonesian regencies and cities) and the
 years. Seeded (``numpy`` default_rng, seed 17), so the files are the same on every run.
 Methods as in ``data/kutai_timur``: no normalisation, arithmetic means, per-year scope.
 
-Then time the batch with, e.g.::
+``benchmarks/bench_national.py`` writes it and times the whole batch (514 reports on 2
+workers: wall time, CPU time, peak memory per worker); by hand, e.g.::
 
     /usr/bin/time -v .venv/bin/smartcity-eval reports OUT_DIR --years 2024 --out OUT_REPORTS
 """

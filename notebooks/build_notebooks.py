@@ -72,11 +72,12 @@ def annual_report() -> nbformat.NotebookNode:
         code(ANNUAL_PARAMETERS, "parameters"),
         code(
             """
-import smartcity_eval as se
 from smartcity_eval.reports import sections
-from smartcity_eval.reports.content import report_data
+from smartcity_eval.reports.content import report_data, report_evaluation
 
-evaluation = se.evaluate(dataset, **settings).regen(normalise=normalise, aggregate=aggregate)
+evaluation = report_evaluation(
+    dataset, settings, cache=cache, normalise=normalise, aggregate=aggregate
+)
 report = report_data(evaluation, region, year, lang, cache=cache)
 """
         ),
@@ -260,18 +261,9 @@ an index page and a manifest. From Python: `smartcity_eval.reports.run_reports(e
 
 # ----------------------------------------------------------------------------- reproduce
 def reproduce_findings() -> nbformat.NotebookNode:
+    # every heading and explanation comes from the catalogue in the language of ``lang``
+    # (smartcity_eval.reports.findings.heading); no markdown cell, as in the annual report
     cells = [
-        md(
-            """
-# Reproducing the published results
-
-Recomputes every published value of a dataset (`published.csv`) from its item scores and
-compares them within the tolerance that the published precision implies; then measures
-how far the assessors agreed. Parameters: the dataset, the year (None = every year) and the
-language of the summaries. `smartcity-eval reports DATASET --notebook
-notebooks/reproduce_findings.ipynb` runs it once for the dataset (`--years` once per year).
-"""
-        ),
         code(
             """
 dataset = "kutai_timur"  # a dataset folder, or the name of a shipped dataset
@@ -287,24 +279,19 @@ import smartcity_eval as se
 from smartcity_eval.reports import findings
 
 ev = se.evaluate(dataset, **settings)
+findings.heading("intro", lang)
 findings.summary(ev, year, lang)
 """
         ),
-        md("## Every published value, recomputed"),
+        code('findings.heading("published", lang)'),
         code("findings.published(ev, year, lang)"),
-        md("## Status by code"),
+        code('findings.heading("status_by_code", lang)'),
         code("findings.status_by_code(ev, year, lang)"),
-        md(
-            """
-## Assessor agreement per region
-Krippendorff's alpha (ordinal) suits maturity levels; ICC(2,k) is the reliability of the
-assessors' mean score. The verdict reads alpha against Krippendorff's thresholds.
-"""
-        ),
+        code('findings.heading("agreement", lang)'),
         code("findings.agreement(ev, year, lang)"),
-        md("## The items the assessors disagreed on most"),
+        code('findings.heading("disagreement", lang)'),
         code("findings.disagreement(ev, year, lang)"),
-        md("## Provenance"),
+        code('findings.heading("provenance", lang)'),
         code("findings.provenance(ev, year, lang)"),
     ]
     return notebook(

@@ -356,16 +356,29 @@ class Evaluation:
 
         return self._cached("departments", {"region": region, "year": year}, compute)
 
-    def reproduce(self, tolerance: str | float = "auto") -> pd.DataFrame:
+    def reproduce(
+        self, tolerance: str | float = "auto", published_only: bool = False
+    ) -> pd.DataFrame:
         """Every published value recomputed and compared (see
-        :func:`~smartcity_eval.analysis.reproduction.reproduce`); cached per tolerance."""
+        :func:`~smartcity_eval.analysis.reproduction.reproduce`), followed, with
+        ``published_only=True``, by the published ranks (published_ranks.csv) as rows with status
+        :data:`~smartcity_eval.vocab.REPRODUCE_PUBLISHED_ONLY` (facts the dataset cannot
+        recompute, :func:`~smartcity_eval.analysis.published.published_only_rows`; they never
+        count as a mismatch): the rows of ``smartcity-eval reproduce``. Cached per tolerance."""
+        from smartcity_eval.analysis.published import published_only_rows
         from smartcity_eval.analysis.reproduction import reproduce
 
-        return self._cached(
-            "reproduce",
-            {"tolerance": tolerance},
-            lambda: reproduce(self._dataset, settings=self._settings, tolerance=tolerance),
-        )
+        def compute() -> pd.DataFrame:
+            table = reproduce(self._dataset, settings=self._settings, tolerance=tolerance)
+            facts = published_only_rows(self._dataset) if published_only else table.iloc[:0]
+            if not len(facts):
+                return table
+            return pd.concat([table, facts], ignore_index=True)
+
+        params: dict[str, Any] = {"tolerance": tolerance}
+        if published_only:
+            params["published_only"] = True
+        return self._cached("reproduce", params, compute)
 
     def agreement(
         self, by: Sequence[str] = ("region", "year"), stage: Sequence[str] | None = None

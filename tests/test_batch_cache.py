@@ -219,3 +219,57 @@ def test_a_batch_replaces_a_malicious_cache_and_reports_right(tmp_path):
         _numbers(rerun.split('id="sec.provenance"')[0]),
     )
     assert len(before) > 300 and after == before
+
+
+def test_reports_one_after_another_in_a_process_are_each_report_on_its_own(tmp_path):
+    """A runner's kernel makes the reports of a batch one after another: the notebook's
+    ``report_evaluation`` loads the dataset once for the batch cache, the cache is decoded
+    once and the year-wide robustness analysis is computed once per year (issue 17). Each
+    report is still the one made on its own in a fresh process (no cache, a new Dataset):
+    every section the same, the provenance's steps the same."""
+    folder = str(KUTAI.resolve())
+    ev = evaluate(folder)
+    path = tmp_path / "batch.cache"
+    content.write_cache(ev, path)
+    settings = ev.settings.to_dict()
+    cases = [
+        ("Kabupaten Kutai Timur", 2024, "id"),
+        ("Kota Bontang", 2024, "en"),
+        ("Kabupaten Berau", 2023, "id"),
+    ]
+    loaded = []
+    for region, year, lang in cases:
+        batch_ev = content.report_evaluation(
+            folder, settings, cache=path, normalise=None, aggregate=None
+        )
+        loaded.append(batch_ev.dataset)
+        shared = content.report_data(batch_ev, region, year, lang, cache=path)
+        alone_ev = evaluate(folder, **settings).regen(normalise=None, aggregate=None)
+        alone = content.report_data(alone_ev, region, year, lang)
+        for section in sections.SECTIONS:
+            a, b = sections.render(section, shared), sections.render(section, alone)
+            if section is sections.provenance:
+                assert HASH.findall(a)[:20] == HASH.findall(b)[:20]
+                continue
+            assert a == b, (region, section.__name__)
+        steps = [s["step"] for s in shared["provenance"]["steps"]]
+        assert steps == [s["step"] for s in alone["provenance"]["steps"]]
+        assert "robustness" in steps and "reproduce" in steps
+    assert loaded[0] is loaded[1] is loaded[2]  # loaded once for the batch
+    # without a cache (e.g. plain papermill) the notebook evaluates the folder itself
+    plain = content.report_evaluation(folder, settings, normalise=None, aggregate=None)
+    assert plain.dataset is not loaded[0]
+    # a changed input file: the cache is not used and the dataset is loaded again
+    copy = tmp_path / "copy"
+    import shutil
+
+    shutil.copytree(KUTAI, copy)
+    copy_ev = evaluate(copy.resolve())
+    copy_cache = tmp_path / "copy.cache"
+    content.write_cache(copy_ev, copy_cache)
+    first = content.report_evaluation(str(copy.resolve()), cache=copy_cache)
+    obs = copy / "observations.csv"
+    obs.write_bytes(obs.read_bytes() + b"\n")
+    again = content.report_evaluation(str(copy.resolve()), cache=copy_cache)
+    assert again.dataset is not first.dataset
+    assert content.read_cache(copy_cache, again) is None

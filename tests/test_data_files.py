@@ -332,7 +332,12 @@ def test_dataset_toml() -> None:
 @pytest.fixture(scope="module")
 def obs() -> pd.DataFrame:
     df = read(KT / "observations.csv")
-    assert list(df.columns) == ["region", "year", "indicator", "value", "source", "note"]
+    assert list(df.columns) == [
+        "region", "year", "indicator", "value", "source", "note", "note_id"
+    ]  # fmt: skip
+    notes = df["note"].fillna("").astype(str).str.strip() != ""
+    translated = df["note_id"].fillna("").astype(str).str.strip() != ""
+    assert (notes == translated).all()  # every note also in Indonesian (note_id)
     df["year"] = df["year"].astype(int)
     df["value"] = pd.to_numeric(df["value"].replace("", None))
     return df

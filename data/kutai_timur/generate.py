@@ -843,14 +843,20 @@ def build(root: Path = FRAMEWORKS) -> dict[str, str]:
         v = median([s for a, s in by.items() if a != "self"])
         verified[(region, year, item)] = v
         note = "" if v is not None else "not verified: no assessor score"
-        obs_rows.append((region, year, item, "" if v is None else f"{v:.1f}", GENERATED, note))
+        note_id = "" if v is not None else "belum diverifikasi: tidak ada skor asesor"
+        value = "" if v is None else f"{v:.1f}"
+        obs_rows.append((region, year, item, value, GENERATED, note, note_id))
     for year, lv in spbe_levels.items():
         note = (
             f"illustrative level; the SPBE index of these 47 levels is the published "
             f"{SPBE_PUBLISHED[year]}"
         )
+        note_id = (
+            f"tingkat ilustratif; indeks SPBE dari 47 tingkat ini adalah nilai terbitan "
+            f"{SPBE_PUBLISHED[year]}"
+        )
         for code, value in lv.items():
-            obs_rows.append((FOCUS, year, code, f"{value:.1f}", GENERATED, note))
+            obs_rows.append((FOCUS, year, code, f"{value:.1f}", GENERATED, note, note_id))
     obs_rows.sort()
 
     # --- published.csv (plain arithmetic, then two decimals)
@@ -898,7 +904,7 @@ def build(root: Path = FRAMEWORKS) -> dict[str, str]:
             ("region", "year", "indicator", "assessor", "score", "stage"), assess_rows
         ),
         "observations.csv": to_csv(
-            ("region", "year", "indicator", "value", "source", "note"), obs_rows
+            ("region", "year", "indicator", "value", "source", "note", "note_id"), obs_rows
         ),
         "targets.csv": to_csv(("region", "year", "code", "target"), tgt_rows),
         "published.csv": to_csv(("region", "year", "code", "score", "source"), pub_rows),

@@ -206,9 +206,16 @@ def _concat_years(frames: list[pd.DataFrame], **dtypes: str) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in dtypes.items()})
 
 
-def _corr_matrix(V: np.ndarray, method: str) -> np.ndarray:
-    frame = pd.DataFrame(V)
-    return frame.corr(method=method, min_periods=2).to_numpy()
+def _sibling_groups(framework, indicators_only: bool) -> list[np.ndarray]:
+    """Node positions (file order) of each parent's kept children, one array per parent
+    with at least two of them; the groups partition the kept nodes."""
+    nodes = framework.nodes
+    parent = nodes["parent"].to_numpy().astype(str)
+    keep = nodes["is_leaf"].to_numpy() if indicators_only else parent != ""
+    groups: dict[str, list[int]] = {}
+    for i in np.flatnonzero(keep):
+        groups.setdefault(parent[i], []).append(int(i))
+    return [np.array(g) for g in groups.values() if len(g) >= 2]
 
 
 def sibling_correlations(
@@ -226,30 +233,105 @@ def sibling_correlations(
     pair (``code`` before ``other`` in file order); ``flag_collinear = |r| > threshold``
     (default 0.9, COINr ``get_corr_flags``). ``indicators_only`` restricts the pairs to
     indicators (default); False includes sibling aggregates (e.g. two pillars).
+
+    Correlations are pairwise-complete (pandas ``DataFrame.corr(min_periods=2)``, each
+    pair over the regions that have both) and computed within each sibling group only:
+    a parent with ``k`` children costs ``k**2`` numbers, so the memory is the sum of the
+    squared fan-outs, linear in the number of nodes for a bounded fan-out. A single parent
+    with a huge fan-out (say 10,000 indicators directly under the index) still needs its
+    ``k x k`` matrix (800 MB at 10,000).
     """
     nodes = framework.nodes
-    codes = [str(c) for c in nodes.index]
+    codes = np.array([str(c) for c in nodes.index], dtype=object)
     parent = nodes["parent"].to_numpy().astype(str)
-    keep = nodes["is_leaf"].to_numpy() if indicators_only else parent != ""
-    same = (parent[:, None] == parent[None, :]) & keep[:, None] & keep[None, :]
-    ii, jj = np.nonzero(np.triu(same, k=1))
+    groups = _sibling_groups(framework, indicators_only)
+    pairs = [np.triu_indices(len(g), k=1) for g in groups]
+    ii = np.concatenate([g[a] for g, (a, _) in zip(groups, pairs, strict=True)] or [[]])
+    jj = np.concatenate([g[b] for g, (_, b) in zip(groups, pairs, strict=True)] or [[]])
+    order = np.lexsort((jj, ii))  # the file order of the pairs (row-major i < j)
+    ii, jj = ii[order].astype(int), jj[order].astype(int)
     wide = wide_scores(scores, framework)
     frames = []
     for year, block in _per_year(wide, years):
-        R = _corr_matrix(block.to_numpy(), method)
+        V = block.to_numpy()
+        r = np.concatenate(
+            [
+                pd.DataFrame(V[:, g]).corr(method=method, min_periods=2).to_numpy()[a, b]
+                for g, (a, b) in zip(groups, pairs, strict=True)
+            ]
+            or [[]]
+        )[order]
         frames.append(
             pd.DataFrame(
                 {
                     "year": year,
                     "parent": parent[ii],
-                    "code": [codes[i] for i in ii],
-                    "other": [codes[j] for j in jj],
-                    "r": R[ii, jj],
+                    "code": list(codes[ii]),
+                    "other": list(codes[jj]),
+                    "r": r.astype(float),
                 }
             )
         )
     out = _concat_years(frames, year="int64", parent="str", code="str", other="str", r="float64")
     out["flag_collinear"] = out["r"].abs() > threshold
+    return out
+
+
+#: Columns per block when summing a pairwise-complete covariance matrix (memory
+#: ``k x _COV_BLOCK`` numbers for ``k`` items instead of ``k x k``).
+_COV_BLOCK = 256
+
+
+def _covariance_sum(X: np.ndarray) -> tuple[float, float, bool]:
+    """``(sum(C), trace(C), any NaN in C)`` of the pairwise-complete sample covariance
+    matrix ``C`` of the columns of ``X`` (pandas ``DataFrame.cov(min_periods=2)``: each
+    entry over the rows where both columns are present, means over those rows, n - 1),
+    without holding ``C``.
+
+    With no missing value ``sum(C)`` is the variance of the row sums and ``trace(C)`` the
+    sum of the item variances (``O(n k)``). With missing values the entries are summed
+    block by block of ``_COV_BLOCK`` columns from the pairwise counts, sums and
+    cross-products (columns centred first, so no cancellation): memory ``O(n k)``.
+    """
+    n_rows, k = X.shape
+    present = ~np.isnan(X)
+    if present.all():
+        if n_rows < 2:
+            return 0.0, 0.0, True
+        return (
+            float(np.var(X.sum(axis=1), ddof=1)),
+            float(np.var(X, axis=0, ddof=1).sum()),
+            False,
+        )
+    P = present.astype(float)
+    X0 = np.where(present, X, 0.0)
+    count = P.sum(axis=0)
+    centre = np.divide(X0.sum(axis=0), count, out=np.zeros(k), where=count > 0)
+    X0 = np.where(present, X0 - centre, 0.0)
+    total, trace, has_nan = 0.0, 0.0, False
+    for s in range(0, k, _COV_BLOCK):
+        J = slice(s, min(k, s + _COV_BLOCK))
+        n = P.T @ P[:, J]
+        sx = X0.T @ P[:, J]  # sum of x_i over the rows where x_j is present
+        sy = P.T @ X0[:, J]  # sum of x_j over the rows where x_i is present
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cov = (X0.T @ X0[:, J] - sx * sy / n) / (n - 1)
+        cov = np.where(n >= 2, cov, np.nan)
+        if np.isnan(cov).any():
+            has_nan = True
+        total += float(np.nansum(cov))
+        trace += float(np.nansum(np.diagonal(cov, offset=-s)))
+    return total, trace, has_nan
+
+
+def _leaves_of_aggregates(framework) -> dict[str, list[int]]:
+    """Each aggregate's indicator positions (in ``framework.indicators``, file order)."""
+    out: dict[str, list[int]] = {
+        str(c): [] for c in framework.nodes.index if not framework.nodes.at[c, "is_leaf"]
+    }
+    for j, leaf in enumerate(framework.indicators):
+        for a in framework.ancestors(leaf):
+            out[a].append(j)
     return out
 
 
@@ -264,39 +346,39 @@ def alpha_table(
 
     Returns ``year, code, level, k, n, alpha, flag_low_alpha`` where ``k`` = indicators
     under the aggregate, ``n`` = regions with all of them present (for information; the
-    covariances are pairwise-complete), ``flag_low_alpha = alpha < threshold`` (0.7).
-    Computed for all aggregates at once: with ``M`` the aggregate x indicator membership
-    matrix and ``C`` the indicators' covariance matrix, ``sum(C_sub) = m' C m`` and
-    ``trace(C_sub) = M diag(C)``.
+    covariances are pairwise-complete, COINr ``get_cronbach``), ``flag_low_alpha = alpha <
+    threshold`` (0.7). Per aggregate, ``alpha = k / (k - 1) * (1 - trace(C) / sum(C))``
+    with ``C`` its indicators' covariance matrix; NaN when an entry of ``C`` is undefined
+    (fewer than 2 regions with both) or ``sum(C) <= 0``. ``sum(C)`` is the variance of the
+    sum when nothing is missing, else summed block by block (:func:`_covariance_sum`):
+    memory linear in the number of indicators; time ``n x sum_a k_a**2`` with missing
+    values (``k_a`` = indicators under aggregate ``a``).
     """
     nodes = framework.nodes
     inds = framework.indicators
-    aggs = [c for c in nodes.index if not nodes.at[c, "is_leaf"]]
-    ind_pos = {c: j for j, c in enumerate(inds)}
-    M = np.zeros((len(aggs), len(inds)))
-    for a, code in enumerate(aggs):
-        for leaf in framework.leaves_under(str(code)):
-            M[a, ind_pos[leaf]] = 1.0
-    k = M.sum(axis=1)
+    leaves = _leaves_of_aggregates(framework)
+    aggs = list(leaves)
+    k = np.array([len(leaves[a]) for a in aggs])
     wide = wide_scores(scores, framework)
     frames = []
     for year, block in _per_year(wide, years):
         X = block[inds].to_numpy()
-        C = pd.DataFrame(X).cov(min_periods=2).to_numpy()
         present = ~np.isnan(X)
-        complete = (present[:, None, :] | (M[None, :, :] == 0)).all(axis=2).sum(axis=0)
-        Cz = np.nan_to_num(C)
-        total = np.einsum("ai,ij,aj->a", M, Cz, M)
-        trace = M @ np.nan_to_num(np.diag(C))
-        has_nan = (M @ np.isnan(C).astype(float) @ M.T).diagonal() > 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            alpha = k / (k - 1) * (1.0 - trace / total)
-        alpha = np.where((k >= 2) & (total > 0) & ~has_nan, alpha, np.nan)
+        alpha = np.full(len(aggs), np.nan)
+        complete = np.zeros(len(aggs), dtype=int)
+        for a, code in enumerate(aggs):
+            cols = leaves[code]
+            complete[a] = int(present[:, cols].all(axis=1).sum())
+            if k[a] < 2:
+                continue
+            total, trace, has_nan = _covariance_sum(X[:, cols])
+            if total > 0 and not has_nan:
+                alpha[a] = k[a] / (k[a] - 1) * (1.0 - trace / total)
         frames.append(
             pd.DataFrame(
                 {
                     "year": year,
-                    "code": [str(c) for c in aggs],
+                    "code": aggs,
                     "level": nodes.loc[aggs, "depth"].to_numpy(),
                     "k": k.astype(int),
                     "n": complete,
@@ -330,22 +412,14 @@ def coherence_table(
     by ``;`` (empty when none). The root has a row (its alpha over all indicators).
     """
     par = parent_correlations(scores, framework, method=method, years=years)
-    sib = pd.concat(
-        [
-            sibling_correlations(
-                scores, framework, method=method, threshold=collinear, years=years
-            ),
-            sibling_correlations(
-                scores,
-                framework,
-                method=method,
-                threshold=collinear,
-                years=years,
-                indicators_only=False,
-            ),
-        ],
-        ignore_index=True,
-    ).drop_duplicates(["year", "code", "other"])
+    sib = sibling_correlations(
+        scores, framework, method=method, threshold=collinear, years=years, indicators_only=False
+    )
+    # The pairs of two indicators first, as when the indicator pairs were computed apart:
+    # the order decides between siblings with the same |r| below.
+    leaf = framework.nodes["is_leaf"]
+    both_leaves = sib["code"].map(leaf).to_numpy(bool) & sib["other"].map(leaf).to_numpy(bool)
+    sib = sib.iloc[np.argsort(~both_leaves, kind="stable")]
     both = pd.concat(
         [
             sib[["year", "code", "other", "r"]],

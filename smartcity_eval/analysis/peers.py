@@ -65,34 +65,61 @@ def _peer_sets(
     return {r: sorted(set(chosen) & set(regions) | {r}) for r in regions}
 
 
-def _against_peers(wide: pd.DataFrame, cols: list[str], region: str) -> pd.DataFrame:
-    """One region's rank, best, median and next region up among the regions ``cols``
-    (itself included), for every (year, code) row of ``wide``. Scores tie when equal after
-    :func:`smartcity_eval.scoring.ranks.tie_round`; ranks are
-    :func:`smartcity_eval.scoring.ranks.rank_min` (1 = best, ties share the lowest)."""
+def _peer_set(wide: pd.DataFrame, cols: list[str]) -> dict[str, np.ndarray]:
+    """What every region compared with the regions ``cols`` shares: their scores, rounded
+    scores, count, best, median and ranks per (year, code) row of ``wide``."""
     m = wide[cols].to_numpy(dtype=float)
-    v = wide[region].to_numpy(dtype=float)
-    own = cols.index(region)
-    names = np.array(cols, dtype=object)
-    mr, vr = tie_round(m), tie_round(v)
-    with np.errstate(invalid="ignore"):
-        higher = mr > vr[:, None]
     present = ~np.isnan(m)
-    has_v = ~np.isnan(v)
     n = present.sum(axis=1)
     filled = np.where(present, m, -np.inf)
-    best = np.where(n > 0, filled.max(axis=1), np.nan)
-    best_idx = np.where(has_v & (vr == tie_round(best)), own, filled.argmax(axis=1))
     med = np.array(
         [np.median(row[~np.isnan(row)]) if k else np.nan for row, k in zip(m, n, strict=True)]
     )
+    best = np.where(n > 0, filled.max(axis=1), np.nan)
+    return {
+        "m": m,
+        "mr": tie_round(m),
+        "n": n,
+        "best": best,
+        "best_r": tie_round(best),
+        "argmax": filled.argmax(axis=1),
+        "median": med,
+        "ranks": rank_min(m, axis=1),
+    }
+
+
+def _against_peers(
+    wide: pd.DataFrame, cols: list[str], region: str, shared: dict | None = None
+) -> pd.DataFrame:
+    """One region's rank, best, median and next region up among the regions ``cols``
+    (itself included), for every (year, code) row of ``wide``. Scores tie when equal after
+    :func:`smartcity_eval.scoring.ranks.tie_round`; ranks are
+    :func:`smartcity_eval.scoring.ranks.rank_min` (1 = best, ties share the lowest).
+    ``shared``: the :func:`_peer_set` of each peer set already seen (regions of the same
+    set share it, so that all regions against all cost one ranking, not one per region)."""
+    shared = {} if shared is None else shared
+    key = tuple(cols)
+    if key not in shared:
+        if len(shared) >= 64:  # e.g. a list of peers: each region's set is its own
+            shared.clear()
+        shared[key] = _peer_set(wide, cols)
+    s = shared[key]
+    m, mr, n, best, med = s["m"], s["mr"], s["n"], s["best"], s["median"]
+    v = wide[region].to_numpy(dtype=float)
+    own = cols.index(region)
+    names = np.array(cols, dtype=object)
+    vr = tie_round(v)
+    with np.errstate(invalid="ignore"):
+        higher = mr > vr[:, None]
+    has_v = ~np.isnan(v)
+    best_idx = np.where(has_v & (vr == s["best_r"]), own, s["argmax"])
     nxt = np.where(higher, m, np.inf).min(axis=1)
     nxt = np.where(np.isinf(nxt), np.nan, nxt)
     nxt_idx = np.where(higher & (mr == tie_round(nxt)[:, None]), 1, 0).argmax(axis=1)
     part = wide.index.to_frame(index=False)
     part["region"] = region
     part["score"] = v
-    part["peer_rank"] = rank_min(m, axis=1)[:, own]
+    part["peer_rank"] = s["ranks"][:, own]
     part["n_compared"] = n
     part["best"] = best
     part["best_region"] = np.where(n > 0, names[best_idx], "")
@@ -143,7 +170,10 @@ def peer_comparison(
     ).reindex(columns=regions)
     # pivot_table drops all-NaN rows; restore every (year, code) scored
     wide = wide.reindex(pd.MultiIndex.from_frame(frame[["year", "code"]].drop_duplicates()))
-    parts = [_against_peers(wide, [c for c in regions if c in set(sets[r])], r) for r in regions]
+    shared: dict = {}
+    parts = [
+        _against_peers(wide, [c for c in regions if c in set(sets[r])], r, shared) for r in regions
+    ]
     out = pd.concat(parts, ignore_index=True)
     out["peer_rank"] = out["peer_rank"].astype("Int64")
     out["n_compared"] = out["n_compared"].astype("int64")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from smartcity_eval import vocab
 from smartcity_eval.analysis.reproduction import REPRODUCE_COLUMNS
+from smartcity_eval.messages import t
 from smartcity_eval.scoring.ranks import rank_min, tie_round
 
 __all__ = [
@@ -33,6 +34,15 @@ __all__ = [
 
 #: Columns of :func:`published_only_rows`: those of ``reproduce``.
 PUBLISHED_ONLY_COLUMNS: tuple[str, ...] = REPRODUCE_COLUMNS
+
+
+def _rank_note(rec: Any, held: int, lang: str) -> str:
+    """What a published rank says and why it cannot be recomputed, in ``lang``."""
+    of = "" if pd.isna(rec.of) else t("repro.note.rank_of", lang, of=int(rec.of))
+    where = t("repro.note.rank_in", lang, area=rec.area) if str(rec.area) else ""
+    scope = t(f"repro.note.scope.{rec.scope}", lang)
+    values = {"rank": int(rec.rank), "held": held, "year": int(rec.year)}
+    return t("repro.note.published_rank", lang, scope=scope, of=of, where=where, **values)
 
 
 def has_items(dataset: Any) -> bool:
@@ -107,9 +117,8 @@ def published_only_rows(dataset: Any) -> pd.DataFrame:
     ranks = ranks_of(dataset)
     rows = []
     for rec in ranks.itertuples(index=False):
-        of = "" if pd.isna(rec.of) else f" of {int(rec.of)}"
-        where = f" in {rec.area}" if str(rec.area) else ""
         held = _regions_held(dataset, int(rec.year))
+        notes = {lang: _rank_note(rec, held, lang) for lang in ("en", "id")}
         fw = dataset.framework_of(str(rec.code))
         rows.append(
             {
@@ -121,8 +130,8 @@ def published_only_rows(dataset: Any) -> pd.DataFrame:
                 "difference": np.nan,
                 "tolerance": np.nan,
                 "status": vocab.REPRODUCE_PUBLISHED_ONLY,
-                "note": f"{rec.scope} rank {int(rec.rank)}{of}{where} as published; not "
-                f"recomputable: the dataset holds {held} region(s) in {int(rec.year)}",
+                "note": notes["en"],
+                "note_id": notes["id"],
                 "framework": "" if fw is None else str(fw.name),
                 "basis": f"rank_{rec.scope}",
             }

@@ -55,6 +55,7 @@ from smartcity_eval.vocab import (
     REPRODUCE_MATCH,
     REPRODUCE_MISMATCH,
     REPRODUCE_NOT_COMPUTABLE,
+    REPRODUCE_PUBLISHED_ONLY,
     REPRODUCE_STATUSES,
 )
 
@@ -80,6 +81,7 @@ REPRODUCE_COLUMNS: tuple[str, ...] = (
     "tolerance",
     "status",
     "note",
+    "note_id",
     "framework",
     "basis",
 )
@@ -95,6 +97,7 @@ CONSENSUS_CHECK_COLUMNS: tuple[str, ...] = (
     "tolerance",
     "status",
     "note",
+    "note_id",
 )
 #: The values of the ``status`` column (:data:`smartcity_eval.vocab.REPRODUCE_STATUSES`).
 STATUSES: tuple[str, ...] = REPRODUCE_STATUSES
@@ -222,24 +225,29 @@ def _names(codes: list[str], limit: int = 6) -> str:
 
 
 def _missing_note(
-    framework: Framework, code: str, region: str, year: int, published: Mapping[str, Any]
-) -> str:
+    row: dict, framework: Framework, code: str, region: str, year: int, published: Mapping
+) -> None:
     """Why ``code`` can be computed neither from item scores nor from published parts."""
     kids = framework.children(code)
     n_items = len(framework.leaves_under(code))
-    text = (
-        f"no item scores for {region} {year} under {code} (none of its {n_items} indicators "
-        "has an observation or an assessor score)"
-    )
+    values = {"region": region, "year": year, "code": code, "n": n_items}
     if all(framework.nodes.at[k, "is_leaf"] for k in kids):
-        return text
+        _say(row, "no_items", **values)
+        return
     have = [k for k in kids if k in published]
     missing = [k for k in kids if k not in published]
-    text += f", and its parts are not all published (missing: {_names(missing)}"
-    return text + (f"; published: {_names(have)})" if have else ")")
+    key = "no_items_parts_some" if have else "no_items_parts_none"
+    _say(row, key, missing=_names(missing), have=_names(have), **values)
 
 
 # ----------------------------------------------------------------------------- reproduce
+def _say(row: dict, key: str, **values: Any) -> None:
+    """Set ``row``'s ``note`` (English) and ``note_id`` (Bahasa Indonesia) to the message
+    ``repro.note.<key>`` of the catalogue, with ``values`` filled in."""
+    row["note"] = t(f"repro.note.{key}", "en", **values)
+    row["note_id"] = t(f"repro.note.{key}", "id", **values)
+
+
 def _as_dataset(dataset: Dataset | str | Path) -> Dataset:
     return dataset if isinstance(dataset, Dataset) else load_dataset(dataset)
 
@@ -305,6 +313,7 @@ def _blank(region: str, year: int, code: str, value: float, fw, fixed: float | N
         "tolerance": math.nan if fixed is None else fixed,
         "status": REPRODUCE_NOT_COMPUTABLE,
         "note": "",
+        "note_id": "",
         "framework": fw.name if fw is not None else "",
         "basis": "",
     }
@@ -315,7 +324,7 @@ def _from_items(run: _Run, row: dict, fw: Framework, used: list[str], n_leaves: 
     region, year, code = row["region"], row["year"], row["code"]
     scored = run.scored(fw)
     if isinstance(scored, str):
-        row["note"] = f"the items cannot be scored on {fw.name}: {scored}"
+        _say(row, "not_scorable", framework=fw.name, reason=scored)
         return math.nan
     computed = scored.get((region, year, code), math.nan)
     have = run.present.get((region, year), {})
@@ -324,17 +333,14 @@ def _from_items(run: _Run, row: dict, fw: Framework, used: list[str], n_leaves: 
         row["basis"] = "items"
     else:
         row["basis"] = "consensus" if n_cons == len(used) else "items+consensus"
-    what = f"from {len(used)} of {n_leaves} item scores"
-    if n_cons:
-        what += f" ({n_cons} from the assessors' {run.settings.consensus} consensus)"
+    key = "from_items_consensus" if n_cons else "from_items"
+    values = {"n": len(used), "total": n_leaves, "n_cons": n_cons}
+    values["method"] = run.settings.consensus
     if math.isnan(computed):
-        row["note"] = (
-            f"{what}, but the score is missing (coverage below min_coverage "
-            f"{run.settings.min_coverage:g}, or the method gives no value)"
-        )
+        _say(row, key + "_missing", min_coverage=f"{run.settings.min_coverage:g}", **values)
         row["basis"] = ""
         return math.nan
-    row["note"] = what
+    _say(row, key, **values)
     return computed
 
 
@@ -345,30 +351,25 @@ def _from_parts(run: _Run, row: dict, fw: Framework) -> tuple[float, list[tuple[
     unit_pub = {c: v for c, v in run.published.get((region, year), {}).items() if c != code}
     kids = fw.children(code)
     if not kids:
-        row["note"] = (
-            f"no score of this indicator for {region} {year} in observations or assessments"
-        )
+        _say(row, "no_indicator_score", region=region, year=year)
         return math.nan, []
     try:
         derived = _from_published(fw, code, unit_pub, run.methods_of(fw))
     except ValueError as err:
-        row["note"] = f"cannot aggregate the published parts: {err}"
+        _say(row, "parts_error", error=err)
         return math.nan, []
     if derived is None:
-        row["note"] = _missing_note(fw, code, region, year, unit_pub)
+        _missing_note(row, fw, code, region, year, unit_pub)
         return math.nan, []
     computed, grads = derived
     row["basis"] = "published"
     direct = [k for k in kids if k in unit_pub]
-    weights = (
-        f" (weights {_fmt_weights(fw, direct)})"
-        if len(direct) == len(kids) and len(grads) == len(kids)
-        else ""
-    )
     order = list(fw.nodes.index)
-    row["note"] = (
-        f"from published {', '.join(sorted(grads, key=order.index))}{weights}; no item scores"
-    )
+    parts = ", ".join(sorted(grads, key=order.index))
+    if len(direct) == len(kids) and len(grads) == len(kids):
+        _say(row, "from_parts_weights", parts=parts, weights=_fmt_weights(fw, direct))
+    else:
+        _say(row, "from_parts", parts=parts)
     return computed, list(grads.values())
 
 
@@ -390,13 +391,13 @@ def _reproduce_row(run: _Run, key: tuple, dec: float, fixed: float | None) -> di
     fw = run.dataset.framework_of(code)
     row = _blank(region, year, code, value, fw, fixed)
     if fw is None:  # the loader rejects unknown codes; kept for hand-built datasets
-        row["note"] = f"no tree of the dataset has the code '{code}'"
+        _say(row, "unknown_code", code=code)
         return row
     if math.isnan(value):
-        row["note"] = "the published score is empty"
+        _say(row, "published_empty")
         return row
     if math.isnan(dec):
-        row["note"] = "the published score is not a number"
+        _say(row, "published_nan")
         return row
     leaves = fw.leaves_under(code)
     have = run.present.get((region, year), {})
@@ -443,7 +444,8 @@ def reproduce(
         ``tolerance``, ``status`` (one of :data:`smartcity_eval.vocab.REPRODUCE_STATUSES`:
         ``match`` when ``|difference| <= tolerance + 1e-9``, ``mismatch``, or
         ``not_computable``), ``note`` (the inputs used, or why the value cannot be
-        computed), ``framework`` (the tree holding the code) and ``basis`` (``items``:
+        computed; in English, and ``note_id`` the same in Bahasa Indonesia, from the
+        message catalogue ``repro.note.*``), ``framework`` (the tree holding the code) and ``basis`` (``items``:
         observations only; ``items+consensus``: some items from the assessors' consensus;
         ``consensus``: all from it; ``published``: from published parts; empty when not
         computable). Values are in the unit of the scores (e.g. level 1-5).
@@ -526,7 +528,8 @@ def check_consensus(
     -------
     DataFrame
         Columns ``region, year, indicator, observed, consensus, n_assessors, difference``
-        (observed - consensus), ``tolerance, status, note``. ``status``: ``match``;
+        (observed - consensus), ``tolerance, status, note, note_id`` (the note in English
+        and in Bahasa Indonesia). ``status``: ``match``;
         ``mismatch`` (also when the observation is empty but assessors scored the item);
         ``not_computable`` (no assessor scored the item). Empty (with these columns) when
         the dataset has no assessments.
@@ -577,16 +580,13 @@ def check_consensus(
             "tolerance": math.nan,
             "status": REPRODUCE_NOT_COMPUTABLE,
             "note": "",
+            "note_id": "",
         }
         if n == 0:
-            row["note"] = "no assessor scored this item" + (
-                " and the observation is empty (not verified)" if math.isnan(observed) else ""
-            )
+            _say(row, "no_assessor_empty" if math.isnan(observed) else "no_assessor")
         elif math.isnan(observed):
             row["status"] = REPRODUCE_MISMATCH
-            row["note"] = (
-                f"the observation is empty (or absent) but {n} assessor(s) scored the item"
-            )
+            _say(row, "observation_empty", n=n)
         else:
             tol = derive_tolerance(int(dec)) if not math.isnan(dec) else 0.0
             diff = round(observed - value, OUTPUT_DECIMALS)
@@ -594,8 +594,8 @@ def check_consensus(
                 difference=diff,
                 tolerance=tol,
                 status=REPRODUCE_MATCH if within_tolerance(diff, tol) else REPRODUCE_MISMATCH,
-                note=f"{method} of {n} assessor score(s)",
             )
+            _say(row, "consensus_of", method=method, n=n)
         rows.append(row)
     out = pd.DataFrame(rows, columns=list(CONSENSUS_CHECK_COLUMNS))
     if out.empty:
@@ -612,7 +612,13 @@ def _fmt_diff(value: float) -> str:
 def summary(table: pd.DataFrame, lang: str = "en") -> str:
     """A one-line summary of a :func:`reproduce` table (``lang`` 'en' or 'id'; messages
     ``repro.line.*``), e.g. ``reproduce: 2 of 560 published values do not match (largest
-    difference 0.050 at Kabupaten Berau 2023 FINAL)``."""
+    difference 0.050 at Kabupaten Berau 2023 FINAL)``. Rows with status
+    :data:`~smartcity_eval.vocab.REPRODUCE_PUBLISHED_ONLY` (published ranks) are not counted
+    among the values; the line says how many were listed."""
+    facts = table["status"] == REPRODUCE_PUBLISHED_ONLY if len(table) else None
+    if facts is not None and facts.any():
+        rest = summary(table.loc[~facts], lang)
+        return rest + t("repro.line.published_only", lang, n=int(facts.sum()))
     n = len(table)
     if n == 0:
         return t("repro.line.none", lang)

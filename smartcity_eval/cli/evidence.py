@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from smartcity_eval.cli.common import EXIT_OK, load
-from smartcity_eval.cli.programmes import (
-    latest_year,
-    note_if_absent,
-    register_options,
-    write_tables,
-)
+from smartcity_eval.cli.programmes import register_options, run_register
 
 TABLES = ("missing", "pillar", "dimension", "department")
 
@@ -29,12 +23,4 @@ def options(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the checklist tables."""
-    from smartcity_eval.evaluation import Evaluation
-
-    ds = load(args)
-    lang = args.lang or ds.lang
-    note_if_absent(ds, "evidence", lang)
-    year = args.year if args.year is not None else latest_year(ds)
-    tables = Evaluation(ds).evidence(year, args.region)
-    write_tables({k: tables[k] for k in TABLES}, args.what, args, lang)
-    return EXIT_OK
+    return run_register(args, "evidence", lambda ev, y, r: ev.evidence(y, r), TABLES)

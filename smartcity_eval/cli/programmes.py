@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load, write_output
 
@@ -59,16 +61,28 @@ def write_tables(tables: dict, chosen: str, args: argparse.Namespace, lang: str)
         write_output(tables[chosen], args)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Write the register tables."""
+def run_register(
+    args: argparse.Namespace,
+    register: str,
+    tables_of: Callable[[Any, int, str | None], dict],
+    names: tuple[str, ...],
+) -> int:
+    """Load the dataset, compute ``tables_of(evaluation, year, region)`` for ``--year``
+    (default the latest) and ``--region``, and write the tables ``names`` (``register``:
+    the table whose absence is noted)."""
     from smartcity_eval.evaluation import Evaluation
 
     ds = load(args)
     lang = args.lang or ds.lang
-    note_if_absent(ds, "programmes", lang)
+    note_if_absent(ds, register, lang)
     year = args.year if args.year is not None else latest_year(ds)
-    tables = Evaluation(ds).programmes(year, args.region)
+    tables = tables_of(Evaluation(ds), year, args.region)
     write_tables(
-        {k: tables[k].drop(columns="_row", errors="ignore") for k in TABLES}, args.what, args, lang
+        {k: tables[k].drop(columns="_row", errors="ignore") for k in names}, args.what, args, lang
     )
     return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the register tables."""
+    return run_register(args, "programmes", lambda ev, y, r: ev.programmes(y, r), TABLES)

@@ -41,9 +41,6 @@ def options(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the reproduction table as CSV and its summary to standard error."""
-    import pandas as pd
-
-    from smartcity_eval.analysis.published import published_only_rows
     from smartcity_eval.analysis.reproduction import (
         check_consensus,
         consensus_summary,
@@ -51,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
         summary,
     )
     from smartcity_eval.evaluation import Evaluation
-    from smartcity_eval.messages import t
 
     try:
         tolerance = parse_tolerance(args.tolerance)
@@ -64,12 +60,9 @@ def run(args: argparse.Namespace) -> int:
         raise missing_table(
             ds.path, "published", "published values", "nilai terbitan", "region, year, code, score"
         )
-    table = ev.reproduce(tolerance="auto" if tolerance is None else tolerance)
-    facts = published_only_rows(ds)  # published ranks: listed, not recomputable
-    write_output(pd.concat([table, facts], ignore_index=True) if len(facts) else table, args)
+    table = ev.reproduce("auto" if tolerance is None else tolerance, published_only=True)
+    write_output(table, args)  # published ranks included as published_only rows
     line = summary(table, lang)
-    if len(facts):
-        line += t("repro.line.published_only", lang, n=len(facts))
     print(line, file=sys.stderr)
     if not ds.assessments.empty and ds.observations["value"].notna().any():
         method = ev.settings.consensus

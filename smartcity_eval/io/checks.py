@@ -27,6 +27,7 @@ __all__ = [
     "check_required_text",
     "check_duplicates",
     "check_known",
+    "check_regions_observed",
     "check_bounds",
     "check_indicators",
     "check_region_spellings",
@@ -225,6 +226,23 @@ def _aggregates(frameworks: dict[str, Framework]) -> dict[str, list[str]]:
         for code in fw.aggregates:
             out.setdefault(code, fw.children(code))
     return out
+
+
+def check_regions_observed(
+    frame: pd.DataFrame, regions: list[str], problems: list[Problem], allow: tuple[str, ...] = ()
+) -> None:
+    """:func:`check_known` of ``frame``'s region column against ``regions``, the regions of
+    observations.csv (``allow``: other accepted cells, e.g. the ``*`` of targets.csv)."""
+    check_known(
+        frame,
+        "region",
+        regions,
+        problems,
+        "region",
+        allow=allow,
+        where="not in observations.csv",
+        where_id="tidak ada di observations.csv",
+    )
 
 
 def check_bounds(

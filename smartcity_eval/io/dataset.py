@@ -32,6 +32,7 @@ from smartcity_eval.io.checks import (
     check_indicators,
     check_known,
     check_region_spellings,
+    check_regions_observed,
     check_required_text,
     check_years_known,
     region_key,
@@ -307,16 +308,24 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _read_alone(
+    read: Any, path: Path | str, frameworks: dict[str, Framework] | None, **options: Any
+) -> pd.DataFrame:
+    """``read`` (a table reader of this module) on one file, without the cross-table checks;
+    raises DataError with every problem found."""
+    problems: list[Problem] = []
+    frame = read(Path(path), frameworks or {}, problems, [], **options)
+    if problems:
+        raise DataError(problems)
+    return _finish(frame)
+
+
 def read_observations(
     path: Path | str, frameworks: dict[str, Framework] | None = None
 ) -> pd.DataFrame:
     """Read and check an observations table on its own (no cross-table checks but the
     framework's). Raises DataError with every problem found."""
-    problems: list[Problem] = []
-    frame = _read_observations(Path(path), frameworks or {}, problems, [])
-    if problems:
-        raise DataError(problems)
-    return _finish(frame)
+    return _read_alone(_read_observations, path, frameworks)
 
 
 def _read_observations(
@@ -347,11 +356,7 @@ def read_assessments(
 ) -> pd.DataFrame:
     """Read and check an assessments table on its own (``agreement`` on a single CSV).
     Raises DataError with every problem found."""
-    problems: list[Problem] = []
-    frame = _read_assessments(Path(path), frameworks or {}, problems, [], spelling=True)
-    if problems:
-        raise DataError(problems)
-    return _finish(frame)
+    return _read_alone(_read_assessments, path, frameworks, spelling=True)
 
 
 def _read_assessments(
@@ -569,15 +574,8 @@ def _check_across(
         if frame.empty:
             continue
         if regions:
-            check_known(
-                frame,
-                "region",
-                regions,
-                problems,
-                "region",
-                allow=("*",) if table == "targets" else (),
-                where="not in observations.csv",
-                where_id="tidak ada di observations.csv",
+            check_regions_observed(
+                frame, regions, problems, allow=("*",) if table == "targets" else ()
             )
         elif table != "targets":
             check_region_spellings(frame, problems, warnings)

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.errors import Problem
 from smartcity_eval.io.checks import check_duplicates, check_known, check_required_text
 from smartcity_eval.io.numbers import parse_numbers, parse_years
-from smartcity_eval.io.tables import ROW, find_table, read_table
+from smartcity_eval.io.tables import ROW, read_optional_table
 from smartcity_eval.vocab import RANK_SCOPES
 
 __all__ = ["PUBLISHED_RANK_COLUMNS", "empty_published_ranks", "read_published_ranks"]
@@ -93,15 +93,8 @@ def read_published_ranks(
     ``regions``), year a year, code a node of one of ``frameworks``, scope one of
     :data:`~smartcity_eval.vocab.RANK_SCOPES`, rank and of whole numbers (rank >= 1, rank <=
     of), one row per region, year, code and scope. Problems are appended to ``problems``."""
-    try:
-        path = find_table(folder, "published_ranks")
-        if path is None:
-            return empty_published_ranks()
-        files["published_ranks"] = path
-        required, optional = PUBLISHED_RANK_COLUMNS
-        raw = read_table(path, required=required, optional=optional, name="published_ranks")
-    except DataError as err:
-        problems.extend(err.problems)
+    raw = read_optional_table(folder, "published_ranks", PUBLISHED_RANK_COLUMNS, files, problems)
+    if raw is None:
         return empty_published_ranks()
     before = len(problems)
     frame = raw.copy()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from smartcity_eval.errors import DataError, Problem
+from smartcity_eval.errors import Problem
 from smartcity_eval.io.checks import check_duplicates, check_known, check_required_text
 from smartcity_eval.io.numbers import parse_numbers
-from smartcity_eval.io.tables import find_table, read_table
+from smartcity_eval.io.tables import read_optional_table
 
 __all__ = ["REGION_COLUMNS", "REGION_KINDS", "empty_region_table", "read_region_table"]
 
@@ -41,15 +41,8 @@ def read_region_table(
     ``regions``, the observations' or published values'), once; ``kind`` one of
     :data:`REGION_KINDS` (case ignored); ``province`` given; ``population`` a number or
     empty. Problems are appended to ``problems``."""
-    try:
-        path = find_table(folder, "regions")
-        if path is None:
-            return empty_region_table()
-        files["regions"] = path
-        required, optional = REGION_COLUMNS
-        raw = read_table(path, required=required, optional=optional, name="regions")
-    except DataError as err:
-        problems.extend(err.problems)
+    raw = read_optional_table(folder, "regions", REGION_COLUMNS, files, problems)
+    if raw is None:
         return empty_region_table()
     frame = raw.copy()
     frame["kind"] = frame["kind"].astype(str).str.strip().str.lower()

@@ -37,7 +37,12 @@ import pandas as pd
 
 from smartcity_eval import vocab
 from smartcity_eval.errors import WARNING, DataError, Problem, did_you_mean, did_you_mean_id
-from smartcity_eval.io.checks import check_duplicates, check_known, check_required_text
+from smartcity_eval.io.checks import (
+    check_duplicates,
+    check_known,
+    check_regions_observed,
+    check_required_text,
+)
 from smartcity_eval.io.frameworks import Framework
 from smartcity_eval.io.numbers import parse_numbers, parse_years
 from smartcity_eval.io.tables import ROW, find_table, read_table
@@ -482,15 +487,7 @@ def read_registers(
         else:
             frame = _evidence(frame, tables["programmes"], nodes, problems)
         if regions:
-            check_known(
-                frame,
-                "region",
-                regions,
-                problems,
-                "region",
-                where="not in observations.csv",
-                where_id="tidak ada di observations.csv",
-            )
+            check_regions_observed(frame, regions, problems)
         keys = {
             "programmes": ("start", "end"),
             "programme_status": ("year",),

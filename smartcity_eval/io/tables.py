@@ -60,6 +60,7 @@ __all__ = [
     "ROW",
     "find_table",
     "read_table",
+    "read_optional_table",
     "display_path",
     "to_number",
     "parse_numbers",
@@ -440,6 +441,28 @@ def read_table(
             raise DataError(layout)
         problems.extend(layout)
     return data
+
+
+def read_optional_table(
+    folder: Path,
+    name: str,
+    columns: tuple[Sequence[str], Sequence[str]],
+    files: dict[str, Path],
+    problems: list[Problem],
+) -> pd.DataFrame | None:
+    """``folder``'s table ``name`` read with :func:`read_table` (``columns`` = required,
+    optional), or None when the folder has no such file or it cannot be read (its problems
+    are appended to ``problems``). The file found is recorded in ``files[name]``."""
+    try:
+        path = find_table(folder, name)
+        if path is None:
+            return None
+        files[name] = path
+        required, optional = columns
+        return read_table(path, required=required, optional=optional, name=name)
+    except DataError as err:
+        problems.extend(err.problems)
+        return None
 
 
 def _read_grid(

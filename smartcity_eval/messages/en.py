@@ -553,4 +553,49 @@ EN: dict[str, str] = {
     "repro.line.published_only": "; {n} published rank(s) listed as published only "
     "(not recomputable from the dataset)",
     "label.band_label": "Band label",
+    "find.status.not_computable": "not computable",
+    "find.status.published_only": "published only (not recomputable)",
+    "find.md.intro": "# Reproducing the published results\n\nRecomputes every published value "
+    "of the dataset (`published.csv`) from its item scores and compares it within the "
+    "tolerance that the published precision implies; then measures how far the assessors "
+    "agreed. Published ranks are listed as published only: the dataset cannot recompute "
+    "them, and they never count as a mismatch.",
+    "find.md.published": "## Every published value, recomputed",
+    "find.md.status_by_code": "## Status by code",
+    "find.md.agreement": "## Assessor agreement per region\n\nKrippendorff's alpha (ordinal) "
+    "suits maturity levels; ICC(2,k) is the reliability of the assessors' mean score. The "
+    "verdict reads alpha against Krippendorff's thresholds.",
+    "find.md.disagreement": "## The items the assessors disagreed on most",
+    "find.md.provenance": "## Provenance",
+    "find.basis.items": "item scores",
+    "find.basis.items+consensus": "item scores and the assessors' consensus",
+    "find.basis.consensus": "the assessors' consensus",
+    "find.basis.published": "published parts",
+    "find.basis.rank_national": "national rank",
+    "find.basis.rank_province": "provincial rank",
+    # reproduction notes (analysis/reproduction.py, analysis/published.py)
+    "repro.note.not_scorable": "the items cannot be scored on {framework}: {reason}",
+    "repro.note.from_items": "from {n} of {total} item scores",
+    "repro.note.from_items_consensus": "from {n} of {total} item scores ({n_cons} from the assessors' {method} consensus)",
+    "repro.note.from_items_missing": "from {n} of {total} item scores, but the score is missing (coverage below min_coverage {min_coverage}, or the method gives no value)",
+    "repro.note.from_items_consensus_missing": "from {n} of {total} item scores ({n_cons} from the assessors' {method} consensus), but the score is missing (coverage below min_coverage {min_coverage}, or the method gives no value)",
+    "repro.note.no_indicator_score": "no score of this indicator for {region} {year} in observations or assessments",
+    "repro.note.parts_error": "cannot aggregate the published parts: {error}",
+    "repro.note.no_items": "no item scores for {region} {year} under {code} (none of its {n} indicators has an observation or an assessor score)",
+    "repro.note.no_items_parts_none": "no item scores for {region} {year} under {code} (none of its {n} indicators has an observation or an assessor score), and its parts are not all published (missing: {missing})",
+    "repro.note.no_items_parts_some": "no item scores for {region} {year} under {code} (none of its {n} indicators has an observation or an assessor score), and its parts are not all published (missing: {missing}; published: {have})",
+    "repro.note.from_parts": "from published {parts}; no item scores",
+    "repro.note.from_parts_weights": "from published {parts} (weights {weights}); no item scores",
+    "repro.note.unknown_code": "no tree of the dataset has the code '{code}'",
+    "repro.note.published_empty": "the published score is empty",
+    "repro.note.published_nan": "the published score is not a number",
+    "repro.note.no_assessor": "no assessor scored this item",
+    "repro.note.no_assessor_empty": "no assessor scored this item and the observation is empty (not verified)",
+    "repro.note.observation_empty": "the observation is empty (or absent) but {n} assessor(s) scored the item",
+    "repro.note.consensus_of": "{method} of {n} assessor score(s)",
+    "repro.note.published_rank": "{scope} rank {rank}{of}{where} as published; not recomputable: the dataset holds {held} region(s) in {year}",
+    "repro.note.rank_of": " of {of}",
+    "repro.note.rank_in": " in {area}",
+    "repro.note.scope.national": "national",
+    "repro.note.scope.province": "province",
 }

@@ -544,4 +544,49 @@ ID: dict[str, str] = {
     "repro.line.published_only": "; {n} peringkat terbitan dicantumkan sebagai hanya terbitan "
     "(tidak dapat dihitung ulang dari dataset)",
     "label.band_label": "Predikat / kategori",
+    "find.status.not_computable": "tidak dapat dihitung",
+    "find.status.published_only": "hanya terbitan (tidak dapat dihitung ulang)",
+    "find.md.intro": "# Reproduksi hasil yang dipublikasikan\n\nMenghitung ulang setiap nilai "
+    "terbitan dataset (`published.csv`) dari skor itemnya dan membandingkannya dengan "
+    "toleransi sesuai ketelitian angka terbitan; lalu mengukur sejauh mana para asesor "
+    "sepakat. Peringkat terbitan dicantumkan sebagai hanya terbitan: dataset tidak dapat "
+    "menghitungnya ulang, dan peringkat itu tidak pernah dihitung sebagai ketidakcocokan.",
+    "find.md.published": "## Setiap nilai terbitan, dihitung ulang",
+    "find.md.status_by_code": "## Status menurut kode",
+    "find.md.agreement": "## Kesepakatan asesor per daerah\n\nAlpha Krippendorff (ordinal) "
+    "cocok untuk tingkat kematangan; ICC(2,k) adalah reliabilitas rata-rata skor asesor. "
+    "Kesimpulan membaca alpha terhadap ambang Krippendorff.",
+    "find.md.disagreement": "## Item dengan perbedaan penilaian asesor terbesar",
+    "find.md.provenance": "## Asal-usul",
+    "find.basis.items": "skor item",
+    "find.basis.items+consensus": "skor item dan konsensus asesor",
+    "find.basis.consensus": "konsensus asesor",
+    "find.basis.published": "bagian terbitan",
+    "find.basis.rank_national": "peringkat nasional",
+    "find.basis.rank_province": "peringkat provinsi",
+    # reproduction notes (analysis/reproduction.py, analysis/published.py)
+    "repro.note.not_scorable": "butir tidak dapat diskor pada {framework}: {reason}",
+    "repro.note.from_items": "dari {n} dari {total} skor butir",
+    "repro.note.from_items_consensus": "dari {n} dari {total} skor butir ({n_cons} dari konsensus {method} para asesor)",
+    "repro.note.from_items_missing": "dari {n} dari {total} skor butir, tetapi skornya kosong (cakupan di bawah min_coverage {min_coverage}, atau metode tidak memberi nilai)",
+    "repro.note.from_items_consensus_missing": "dari {n} dari {total} skor butir ({n_cons} dari konsensus {method} para asesor), tetapi skornya kosong (cakupan di bawah min_coverage {min_coverage}, atau metode tidak memberi nilai)",
+    "repro.note.no_indicator_score": "tidak ada skor indikator ini untuk {region} {year} di observations maupun assessments",
+    "repro.note.parts_error": "bagian-bagian terbitan tidak dapat diagregasi: {error}",
+    "repro.note.no_items": "tidak ada skor butir untuk {region} {year} di bawah {code} (tidak satu pun dari {n} indikatornya punya observasi atau skor asesor)",
+    "repro.note.no_items_parts_none": "tidak ada skor butir untuk {region} {year} di bawah {code} (tidak satu pun dari {n} indikatornya punya observasi atau skor asesor), dan bagian-bagiannya tidak semua diterbitkan (belum ada: {missing})",
+    "repro.note.no_items_parts_some": "tidak ada skor butir untuk {region} {year} di bawah {code} (tidak satu pun dari {n} indikatornya punya observasi atau skor asesor), dan bagian-bagiannya tidak semua diterbitkan (belum ada: {missing}; terbit: {have})",
+    "repro.note.from_parts": "dari nilai terbitan {parts}; tanpa skor butir",
+    "repro.note.from_parts_weights": "dari nilai terbitan {parts} (bobot {weights}); tanpa skor butir",
+    "repro.note.unknown_code": "tidak ada pohon dataset yang memiliki kode '{code}'",
+    "repro.note.published_empty": "nilai terbitan kosong",
+    "repro.note.published_nan": "nilai terbitan bukan angka",
+    "repro.note.no_assessor": "tidak ada asesor yang menilai butir ini",
+    "repro.note.no_assessor_empty": "tidak ada asesor yang menilai butir ini dan observasinya kosong (belum diverifikasi)",
+    "repro.note.observation_empty": "observasi kosong (atau tidak ada) padahal {n} asesor menilai butir ini",
+    "repro.note.consensus_of": "{method} dari {n} skor asesor",
+    "repro.note.published_rank": "peringkat {scope} {rank}{of}{where} sebagaimana diterbitkan; tidak dapat dihitung ulang: dataset memuat {held} daerah pada {year}",
+    "repro.note.rank_of": " dari {of}",
+    "repro.note.rank_in": " di {area}",
+    "repro.note.scope.national": "nasional",
+    "repro.note.scope.province": "provinsi",
 }

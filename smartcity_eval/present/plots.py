@@ -3,8 +3,10 @@
 Every function takes tidy data and the words to print (titles, axis labels with units:
 the caller chooses the language, see :mod:`smartcity_eval.messages`) and returns a
 ``matplotlib.figure.Figure``; none of them shows or saves it. Every figure has a title and
-labelled axes with units. :func:`figure_png` turns a figure into PNG bytes, and
-:func:`style_band_table` colours a table by achievement band (a pandas ``Styler``).
+labelled axes with units. :func:`heatmap_svg` is the heat map drawn directly as SVG (the
+reports' form: :mod:`smartcity_eval.present.heatmap_svg`). :func:`figure_png` turns a figure
+into PNG bytes, and :func:`style_band_table` colours a table by achievement band (a pandas
+``Styler``).
 
 Visual conventions, the same in every figure: the region in blue, its peers in grey,
 targets in orange (dashed), achievement bands from green (achieved) to red (far), in the
@@ -22,20 +24,24 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib
-import matplotlib.patches
 import matplotlib.pyplot as plt
-import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from smartcity_eval.messages import t
 from smartcity_eval.present import numbers
+from smartcity_eval.present.canvas import TicksInView as _TicksInView
+from smartcity_eval.present.canvas import figure as _figure
+from smartcity_eval.present.canvas import new as _new
+from smartcity_eval.present.canvas import title as _title
+from smartcity_eval.present.canvas import wrap as _wrap
+from smartcity_eval.present.heatmap_svg import cell_text as _cell_text
+from smartcity_eval.present.heatmap_svg import colour_range, heatmap_svg
+from smartcity_eval.present.svg import without_collection
 from smartcity_eval.vocab import (
     BAND_ACHIEVED,
     BAND_FAR,
@@ -56,6 +62,7 @@ __all__ = [
     "STATUS_COLOURS",
     "radar",
     "heatmap",
+    "heatmap_svg",
     "trajectory",
     "paired_bars",
     "histogram",
@@ -91,33 +98,9 @@ STATUS_COLOURS: dict[str, str] = {
     STATUS_OFF_TRACK: "#c0392b",
     STATUS_INSUFFICIENT: "#8a8f98",
 }
-_DPI = 100
 
 
-def _new(width: float, height: float, **kwargs: Any) -> tuple[Figure, Any]:
-    matplotlib.rcParams["text.parse_math"] = False  # text from the data is never mathtext
-    fig = plt.figure(figsize=(width, height), dpi=_DPI)
-    # detached from pyplot at once: a notebook shows the returned figure once (as the
-    # cell's value), not a second time when the inline backend flushes pyplot's figures,
-    # and a batch of reports never accumulates open figures
-    plt.close(fig)
-    ax = fig.add_subplot(111, **kwargs)
-    return fig, ax
-
-
-def _wrap(text: str, width: int = 18) -> str:
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    if line:
-        lines.append(line)
-    return "\n".join(lines)
-
-
+@without_collection
 def radar(
     labels: Sequence[str],
     values: Sequence[float],
@@ -219,12 +202,7 @@ def radar(
     return fig
 
 
-def _cell_text(value: float, pattern: str) -> str:
-    """A heat-map cell: ``"{:.Nf}"`` patterns through the one formatter (half up)."""
-    match = re.fullmatch(r"\{:\.(\d+)f\}", pattern)
-    return numbers.fmt(value, int(match.group(1))) if match else pattern.format(value)
-
-
+@without_collection
 def heatmap(
     matrix: pd.DataFrame,
     *,
@@ -244,13 +222,24 @@ def heatmap(
     height = max(3.0, 0.36 * n_rows + 1.6)
     width = max(6.5, 1.15 * n_cols + 4.6)
     fig, ax = _new(width, height)
-    finite = data[np.isfinite(data)]
-    lo = vmin if vmin is not None else (float(finite.min()) if finite.size else 0.0)
-    hi = vmax if vmax is not None else (float(finite.max()) if finite.size else 1.0)
-    if hi <= lo:
-        hi = lo + 1.0
+    lo, hi = colour_range(data, vmin, vmax)
     cmap = plt.get_cmap("Blues").with_extremes(bad="#ffffff")
-    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, vmin=lo, vmax=hi, aspect="auto")
+    # the cells as one mesh of vector quadrilaterals, white edges between them (not an
+    # image resampled to print resolution with a grid of minor ticks over it: issue 17)
+    image = ax.pcolormesh(
+        np.arange(n_cols + 1) - 0.5,
+        np.arange(n_rows + 1) - 0.5,
+        np.ma.masked_invalid(data),
+        cmap=cmap,
+        vmin=lo,
+        vmax=hi,
+        edgecolors="white",
+        linewidth=1.2,
+    )
+    ax.set_xlim(-0.5, n_cols - 0.5)
+    ax.set_ylim(n_rows - 0.5, -0.5)  # the first row on top, as a table
+    for side in ax.spines.values():
+        side.set_visible(False)
     for i in range(n_rows):
         for j in range(n_cols):
             value = data[i, j]
@@ -269,23 +258,22 @@ def heatmap(
     ax.set_xticklabels([str(c) for c in matrix.columns])
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([str(r) for r in matrix.index], fontsize=8.5)
-    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.2)
-    ax.tick_params(which="minor", length=0)
     if highlight_column is not None and highlight_column in list(matrix.columns):
         j = list(matrix.columns).index(highlight_column)
         ax.add_patch(
-            plt.Rectangle((j - 0.5, -0.5), 1, n_rows, fill=False, edgecolor=TARGET, linewidth=2.0)
+            plt.Rectangle(
+                (j - 0.5, -0.5), 1, n_rows, fill=False, edgecolor=TARGET, linewidth=2.0, zorder=2
+            )  # over the cells and their white edges, under the values
         )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    _title(ax, title)
     bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
     bar.set_label(colorbar_label)
     return fig
 
 
+@without_collection
 def trajectory(
     series: pd.DataFrame,
     paths: pd.DataFrame,
@@ -314,8 +302,7 @@ def trajectory(
     n = max(1, len(rows))
     ncols = max(1, min(ncols, n))
     nrows = math.ceil(n / ncols)
-    fig = plt.figure(figsize=(3.6 * ncols + 0.6, 2.7 * nrows + 1.2), dpi=_DPI)
-    plt.close(fig)  # shown once (see _new)
+    fig = _figure(3.6 * ncols + 0.6, 2.7 * nrows + 1.2)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, ax in enumerate(axes.flat):
         if k >= len(rows):
@@ -368,13 +355,14 @@ def trajectory(
             f"{_wrap(str(row.get('label', row['code'])), 34)}\n{shown}",
             fontsize=9,
             color=STATUS_COLOURS.get(status, "#1f2933"),
+            y=1.0,  # at the top of the panel, as in _title
         )
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel(ylabel, fontsize=8)
         ax.tick_params(labelsize=8)
         # few ticks: tick objects are most of the cost of drawing small multiples
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        ax.xaxis.set_major_locator(_TicksInView(4, integer=True))
+        ax.yaxis.set_major_locator(_TicksInView(4))
         ax.grid(alpha=0.3)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     keep = {lbl: h for h, lbl in zip(handles, labels, strict=True) if lbl and lbl != "None"}
@@ -396,6 +384,7 @@ def trajectory(
     return fig
 
 
+@without_collection
 def paired_bars(
     labels: Sequence[str],
     first: Sequence[float],
@@ -436,7 +425,7 @@ def paired_bars(
     ax.set_xlim(lo if lo is not None else 0, (hi if hi is not None else top) * 1.12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    _title(ax, title)
     ax.legend(loc="lower right", fontsize=8.5, frameon=True)
     ax.grid(axis="x", alpha=0.3)
     return fig
@@ -455,13 +444,14 @@ def _region_ticks(ax: Any, labels: list[str], highlight: str | None) -> None:
 
 def _rank_axis_labels(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
     """Integer rank ticks on x, axis labels, the title and a light vertical grid."""
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(_TicksInView(integer=True))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    _title(ax, title)
     ax.grid(axis="x", alpha=0.3)
 
 
+@without_collection
 def histogram(
     categories: Sequence[Any],
     counts: Sequence[int],
@@ -480,7 +470,7 @@ def histogram(
     ax.set_xticklabels([str(c) for c in categories])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    _title(ax, title)
     ax.set_ylim(0, max([1, *counts]) * 1.18)
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -561,6 +551,7 @@ def rank_window(nominal: Sequence[float], position: int | None, rows: int) -> np
     return order[start : start + rows]
 
 
+@without_collection
 def rank_uncertainty(
     regions: Sequence[str],
     nominal: Sequence[float],
@@ -628,6 +619,7 @@ def rank_uncertainty(
     return fig
 
 
+@without_collection
 def sensitivity_bars(
     factors: Sequence[str],
     first_order: Sequence[float],
@@ -677,7 +669,7 @@ def sensitivity_bars(
     ax.set_xlim(0, max(1.0, float(np.nanmax(st)) if len(st) else 1.0) * 1.05)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=12, fontweight="bold")
+    _title(ax, title)
     ax.grid(axis="x", alpha=0.3)
     _legend_below(fig, ax)
     return fig

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity_eval.present import numbers, plots
+from smartcity_eval.present.svg import without_collection
 
 __all__ = ["PREDICATE_COLOURS", "spbe_bars"]
 
@@ -30,6 +31,7 @@ PREDICATE_COLOURS: dict[str, str] = {
 }
 
 
+@without_collection
 def spbe_bars(
     profile: pd.DataFrame,
     *,
@@ -105,6 +107,6 @@ def spbe_bars(
     ax.set_ylim(n + 0.3, -1.2)
     ax.set_xlim(lo, hi)
     ax.set_xlabel(xlabel)
-    ax.set_title(title, fontsize=12, fontweight="bold", pad=14)
+    plots._title(ax, title, pad=14)
     ax.grid(axis="x", alpha=0.2)
     return fig

@@ -41,7 +41,7 @@ import pandas as pd
 __all__ = ["SCHEMA", "MAGIC", "CacheUnsupported", "pack", "unpack", "encode_value", "same_frame"]
 
 #: The version of the layout below; a file of another schema is ignored.
-SCHEMA = 3
+SCHEMA = 4
 #: The first line of every cache file.
 MAGIC = b"SMARTCITY-EVAL BATCH CACHE\n"
 _HEADER_MAX = 512

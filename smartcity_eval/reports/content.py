@@ -44,15 +44,24 @@ import pandas as pd
 from smartcity_eval import vocab
 from smartcity_eval.analysis.spbe import spbe_tables
 from smartcity_eval.errors import DataError, Problem, did_you_mean
-from smartcity_eval.io.provenance import fingerprint, package_version, provenance, sha256_file
+from smartcity_eval.io.provenance import provenance
 from smartcity_eval.messages import t
+from smartcity_eval.reports.batch import (
+    BatchData,
+    as_evaluation,
+    cache_key,
+    input_records,
+    prepare,
+    read_cache,
+    report_evaluation,
+    write_cache,
+)
 from smartcity_eval.reports.departments import register_data
 from smartcity_eval.reports.published import (
     has_items,
     letter_ranks,
     letter_table,
     published_cards,
-    published_scores,
     reportable,
 )
 from smartcity_eval.reports.tables import (
@@ -72,8 +81,9 @@ from smartcity_eval.reports.tables import (
 )
 
 __all__ = [
-    "BatchData",
+    "BatchData",  # from reports.batch: the batch-level results and their cache
     "as_evaluation",
+    "report_evaluation",
     "prepare",
     "cache_key",
     "write_cache",
@@ -87,224 +97,6 @@ __all__ = [
     "dataset_text",
     "with_published",
 ]
-
-
-@dataclasses.dataclass
-class BatchData:
-    """The batch-level results that every report of a dataset shares (see :func:`prepare`).
-
-    ``settings``: the Evaluation's Settings; ``scores``: tree name -> scores; ``primary``:
-    the name of the tree the report is about; ``log``: the Evaluation's log entries that
-    made these results; ``key``: :func:`cache_key`.
-    """
-
-    dataset: Any
-    settings: Any
-    primary: str
-    scores: dict[str, pd.DataFrame]
-    gaps: dict[str, pd.DataFrame]
-    agreement: pd.DataFrame
-    disagreement: pd.DataFrame
-    inputs: list[dict[str, Any]]
-    log: tuple[Any, ...]
-    key: str
-
-
-def as_evaluation(evaluation: Any, **changes: Any) -> Any:
-    """``evaluation`` as an :class:`~smartcity_eval.evaluation.Evaluation`: an Evaluation
-    as it is (with ``changes`` applied by :meth:`~smartcity_eval.evaluation.Evaluation.regen`),
-    a Dataset, a dataset folder or a shipped dataset's name through
-    :func:`~smartcity_eval.evaluation.evaluate` (``changes`` on top of its ``[methods]``;
-    None = not given). Raises DataError (dataset) or ParameterError (a bad change)."""
-    from smartcity_eval.evaluation import Evaluation, evaluate
-
-    given = {k: v for k, v in changes.items() if v is not None}
-    if isinstance(evaluation, Evaluation):
-        return evaluation.regen(**given) if given else evaluation
-    return evaluate(evaluation, **given)
-
-
-def _absolute(ev: Any) -> Any:
-    """The same evaluation with the dataset's paths absolute (a batch is used by kernels
-    that work in another folder)."""
-    from smartcity_eval.evaluation import Evaluation
-
-    ds = ev.dataset
-    files = {role: Path(p).resolve() for role, p in ds.files.items()}
-    if Path(ds.path).is_absolute() and all(Path(p) == files[r] for r, p in ds.files.items()):
-        return ev
-    ds = dataclasses.replace(ds, path=Path(ds.path).resolve(), files=files)
-    return Evaluation(ds, ev.settings)
-
-
-def _inputs(ev: Any) -> list[dict[str, Any]]:
-    """The input files (``role, path, bytes, sha256``), with the SHA-256 the Evaluation's
-    log recorded when it loaded them."""
-    from smartcity_eval.io.provenance import file_hashes
-
-    ds = ev.dataset
-    records = file_hashes(ds.files, base=Path(ds.path).parent)
-    logged = ev.log[0].inputs if ev.log else {}
-    by_path = {str(Path(p).resolve()): h for p, h in logged.items()}
-    base = Path(ds.path).parent
-    for r in records:  # by the file's own path: frameworks are all named framework.csv
-        full = str((base / r["path"]).resolve()) if not Path(r["path"]).is_absolute() else r["path"]
-        r["sha256"] = logged.get(r["path"], by_path.get(full, r["sha256"]))
-    return records
-
-
-def cache_key(evaluation: Any, **changes: Any) -> str:
-    """The fingerprint of a batch: SHA-256 over the input files' hashes (from the
-    Evaluation's log), the settings (``Settings.to_dict()``) and the package version (see
-    :func:`smartcity_eval.io.provenance.fingerprint`)."""
-    ev = as_evaluation(evaluation, **changes)
-    hashes = sorted(ev.log[0].inputs.values()) if ev.log else []
-    return fingerprint(hashes, ev.settings.to_dict(), package_version())
-
-
-def _primary(ev: Any) -> str:
-    """The dataset's name of the tree the Evaluation scores (its settings' framework)."""
-    fw = ev.framework()
-    names = [n for n, f in ev.dataset.frameworks.items() if f is fw or n == fw.name]
-    return names[0] if names else next(iter(ev.dataset.frameworks))
-
-
-def prepare(evaluation: Any, **changes: Any) -> BatchData:
-    """The batch-level results of every report of an Evaluation (see the module docstring).
-
-    ``evaluation``: an Evaluation (or a Dataset, folder or name, see :func:`as_evaluation`);
-    ``changes``: settings changed on top of it (None = not given).
-    """
-    from smartcity_eval.analysis.reliability import item_disagreement
-
-    ev = as_evaluation(evaluation, **changes)
-    ds = ev.dataset
-    primary = _primary(ev)
-    if has_items(ds):
-        scores = {primary: ev.scores}
-        scores.update({name: ev.scores_of(name) for name in ds.frameworks if name != primary})
-    else:  # published results only: the published values are the scores
-        scores = {name: published_scores(ds, fw) for name, fw in ds.frameworks.items()}
-    gaps = ev.gaps()
-    if len(ds.assessments):
-        agree = ev.agreement(by=("region", "year"))
-        spread = item_disagreement(ds.assessments)
-    else:
-        agree = pd.DataFrame(columns=["region", "year"])
-        spread = pd.DataFrame(columns=["region", "year", "indicator", "range"])
-    return BatchData(
-        dataset=ds,
-        settings=ev.settings,
-        primary=primary,
-        scores={name: scores[name] for name in [primary, *ds.frameworks] if name in scores},
-        gaps=gaps,
-        agreement=agree,
-        disagreement=spread,
-        inputs=_inputs(ev),
-        log=ev.log,
-        key=cache_key(ev),
-    )
-
-
-def write_cache(evaluation: Any, path: Path | str, **changes: Any) -> Path:
-    """Compute :func:`prepare` and store it at ``path``, written atomically, in the data-only
-    format of :mod:`smartcity_eval.reports.cache` (tables column by column with their exact
-    dtypes, JSON, a schema version and a SHA-256 of the payload; no pickle). Raises
-    :class:`~smartcity_eval.reports.cache.CacheUnsupported` if the results cannot be stored
-    exactly (nothing is written then)."""
-    from smartcity_eval.io.outputs import atomic_write
-    from smartcity_eval.reports.cache import pack
-
-    batch = prepare(_absolute(as_evaluation(evaluation, **changes)))
-    content = {
-        "kind": "batch",
-        "version": package_version(),
-        "dataset_path": str(Path(batch.dataset.path).resolve()),
-        "hashes": {
-            str(Path(p).resolve()): sha256_file(p) for p in set(batch.dataset.files.values())
-        },
-        "settings": batch.settings.to_dict(),
-        "primary": batch.primary,
-        "key": batch.key,
-        "scores": dict(batch.scores),
-        "gaps": dict(batch.gaps),
-        "agreement": batch.agreement,
-        "disagreement": batch.disagreement,
-        "inputs": list(batch.inputs),
-        "log": [dataclasses.asdict(entry) for entry in batch.log],
-    }
-    return atomic_write(path, pack(content))
-
-
-def _payload(path: Path | str) -> dict[str, Any] | None:
-    """The content of the cache file at ``path`` (:func:`smartcity_eval.reports.cache.unpack`:
-    None for another format or schema, a damaged file or a wrong hash), if this package
-    version made it."""
-    from smartcity_eval.reports.cache import unpack
-
-    try:
-        payload = unpack(Path(path).read_bytes())
-    except OSError:
-        return None
-    if payload is None or payload.get("kind") != "batch":
-        return None
-    return payload if payload.get("version") == package_version() else None
-
-
-def _files_unchanged(hashes: Any) -> bool:
-    if not hashes or not isinstance(hashes, dict):
-        return False
-    try:
-        return all(sha256_file(p) == digest for p, digest in hashes.items())
-    except (OSError, TypeError):
-        return False
-
-
-def _batch_of(payload: dict[str, Any], ev: Any) -> BatchData | None:
-    """The BatchData of a cache's content, with the reader's dataset and settings (the
-    cache holds neither: they were checked to be the ones it was made from)."""
-    from smartcity_eval.evaluation import LogEntry
-
-    try:
-        frames = [payload["agreement"], payload["disagreement"]]
-        frames += [*payload["scores"].values(), *payload["gaps"].values()]
-        if not all(isinstance(f, pd.DataFrame) for f in frames):
-            return None
-        return BatchData(
-            dataset=ev.dataset,
-            settings=ev.settings,
-            primary=str(payload["primary"]),
-            scores=dict(payload["scores"]),
-            gaps=dict(payload["gaps"]),
-            agreement=payload["agreement"],
-            disagreement=payload["disagreement"],
-            inputs=[dict(r) for r in payload["inputs"]],
-            log=tuple(LogEntry(**entry) for entry in payload["log"]),
-            key=str(payload["key"]),
-        )
-    except (KeyError, TypeError, AttributeError, ValueError):
-        return None
-
-
-def read_cache(path: Path | str, evaluation: Any, **changes: Any) -> BatchData | None:
-    """The cached batch at ``path`` if it was made from the same dataset folder, the same
-    settings (``Settings.to_dict()``), the same package version, and every input file still
-    has the SHA-256 it had; else None (also for a file in any other format, e.g. a pickle:
-    nothing in the file is ever executed). A cache file is only read from the runner's own
-    output folder."""
-    payload = _payload(path)
-    if payload is None:
-        return None
-    ev = as_evaluation(evaluation, **changes)
-    if payload.get("settings") != ev.settings.to_dict():
-        return None
-    if str(Path(ev.dataset.path).resolve()) != payload.get("dataset_path"):
-        return None
-    if payload.get("primary") not in ev.dataset.frameworks:
-        return None
-    if not _files_unchanged(payload.get("hashes")):
-        return None
-    return _batch_of(payload, ev)
 
 
 def robustness_of(evaluation: Any, region: str, year: int) -> dict | None:
@@ -440,14 +232,16 @@ def _headline(batch: BatchData, region: str, year: int, lang: str) -> list[dict[
     return cards
 
 
-def _letter(ev: Any, ds: Any, region: str, year: int, lang: str) -> pd.DataFrame:
+def _letter(batch: BatchData, region: str, year: int, lang: str) -> pd.DataFrame:
     """The published values of the region and year with their reproduction ("published vs
-    recomputed"), see :func:`smartcity_eval.reports.published.letter_table`."""
-    if not len(ds.published):
+    recomputed", computed once per batch), see
+    :func:`smartcity_eval.reports.published.letter_table`."""
+    ds = batch.dataset
+    if not len(ds.published) or batch.reproduction is None:
         return letter_table(
             pd.DataFrame(columns=["region", "year", "code"]), ds, region, year, lang
         )
-    return letter_table(ev.reproduce(), ds, region, year, lang)
+    return letter_table(batch.reproduction, ds, region, year, lang)
 
 
 def _with_vocab_text(frame: pd.DataFrame, column: str, kind: str, lang: str) -> pd.DataFrame:
@@ -610,7 +404,7 @@ def evaluation_provenance(ev: Any, parameters: dict[str, Any]) -> dict[str, Any]
     files with the SHA-256 its log recorded, settings, ``parameters``, package version and
     the log's steps, as in the annual report."""
     ds = ev.dataset
-    prov = provenance(ds.files, ev.settings.to_dict(), parameters, inputs=_inputs(ev))
+    prov = provenance(ds.files, ev.settings.to_dict(), parameters, inputs=input_records(ev))
     prov["steps"] = _relative_steps(log_records(ev.log), ds)
     return prov
 
@@ -664,7 +458,7 @@ def report_data(
     report = {
         "meta": _meta(batch, fw, region, year, lang, cards),
         "headline": cards,
-        "letter": _letter(ev, ds, region, year, lang),
+        "letter": _letter(batch, region, year, lang),
         "letter_ranks": letter_ranks(ds, cards, region, year, lang),
         "has_items": has_items(ds),
         "profile": with_published(

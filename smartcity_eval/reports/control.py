@@ -279,23 +279,53 @@ def _sigint_held_for_children() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-#: Bytes one report process needs per indicator squared (the report's tables and figures
-#: of every indicator against every other), and its fixed part; measured on the issue-16
-#: benchmark (0.31 GB at 1,000 indicators, 1.5 GB at 3,000).
-_PER_INDICATOR_SQUARED = 170.0
-_FIXED = 150e6
+#: Measured by ``benchmarks/bench_report_memory.py`` (2 Dec 2026 14:23 UTC, load average
+#: 1.1-2.4; one report, ``--jobs 1``, synthetic trees of 10-2,000 indicators, 30 and 120
+#: regions x 2 years). The process tree (the command, its worker, the worker's kernel) holds
+#: 425 MiB at 10 indicators (the fixed part: interpreters, pandas, matplotlib), of which the
+#: command 148 MiB and the kernel 144 MiB. Above that the memory is linear in the *values*
+#: (indicator x region x year: the batch analyses the whole dataset once and every report
+#: reads it): the command's peak grows by 3.1-3.3 KiB per value, the kernel's by 2.4-2.6
+#: KiB (4x the regions at 1,000 indicators: 4x the growth); per doubling of the indicators
+#: the tree grows 2.10, 2.10 and 1.69x (linear). The two peaks do not fall at the same time
+#: (the tree's sampled peak is 4.5-5.3 KiB per value); the estimate adds them anyway, a first
+#: margin, and multiplies by ``_MARGIN``. A further worker adds a worker and a kernel (the
+#: tree less the command: about 265 MiB) and the kernel's slope.
+_FIXED = 430 * 2**20
+_PER_VALUE = (3.4 + 2.7) * 2**10
+_FIXED_WORKER = 280 * 2**20
+_PER_VALUE_WORKER = 2.7 * 2**10
+#: Values per indicator assumed when the number of values is not given: the benchmark's
+#: 30 regions x 2 years (a slope of 366 KiB per indicator).
+_VALUES_PER_INDICATOR = 60
+#: The estimate is the sum of the peaks times this (allocator slack, a longer kernel output,
+#: a tree whose names and notes are longer than the synthetic ones).
+_MARGIN = 1.2
 
 
-def report_memory(n_indicators: int) -> float:
-    """Estimated bytes one report process needs for ``n_indicators`` indicators."""
-    return _FIXED + _PER_INDICATOR_SQUARED * float(n_indicators) ** 2
+def report_memory(n_indicators: int, n_values: int | None = None, n_workers: int = 1) -> float:
+    """Estimated peak bytes of a report batch: ``_MARGIN x (fixed + per value x values)``
+    with one worker (430 MiB + 6.1 KiB per value, times 1.2), plus ``_MARGIN x (worker
+    fixed + worker per value x values)`` (280 MiB + 2.7 KiB per value) for each further one (constants measured by ``benchmarks/bench_report_memory.py`` on 2 Dec
+    2026, quoted above). ``n_values``: the observations (indicator x region x year, every
+    year and region of the dataset); default ``n_indicators x 60`` (the benchmark's 30
+    regions x 2 years). Linear in the indicators and in the values: the analysis holds no
+    indicator x indicator table (issue 16)."""
+    values = float(n_indicators * _VALUES_PER_INDICATOR if n_values is None else n_values)
+    first = _FIXED + _PER_VALUE * values
+    more = (_FIXED_WORKER + _PER_VALUE_WORKER * values) * (max(1, n_workers) - 1)
+    return _MARGIN * (first + more)
 
 
-def check_memory(n_indicators: int, n_workers: int, file: str | None) -> None:
-    """Refuse a batch whose reports would exhaust the memory available now (DataError)."""
+def check_memory(
+    n_indicators: int, n_workers: int, file: str | None, *, n_values: int | None = None
+) -> None:
+    """Refuse a batch whose reports would exhaust the memory available now (DataError):
+    :func:`report_memory` above 80 % of ``psutil.virtual_memory().available``."""
     import psutil
 
-    need = report_memory(n_indicators) * max(1, n_workers)
+    need = report_memory(n_indicators, n_values, n_workers)
+    values = n_indicators * _VALUES_PER_INDICATOR if n_values is None else n_values
     available = float(psutil.virtual_memory().available)
     if need <= 0.8 * available:
         return
@@ -305,12 +335,13 @@ def check_memory(n_indicators: int, n_workers: int, file: str | None) -> None:
             file,
             None,
             None,
-            f"the reports of {n_indicators} indicators need about {need / gb:.1f} GB with "
-            f"{n_workers} worker(s), more than the {available / gb:.1f} GB available",
+            f"the reports of {n_indicators} indicators need about {need / gb:.1f} GB "
+            f"({values} values) with {n_workers} worker(s), more than the "
+            f"{available / gb:.1f} GB available",
             "use --jobs 1, report a smaller framework (--framework), or run on a machine "
             "with more memory",
             f"laporan untuk {n_indicators} indikator memerlukan sekitar {need / gb:.1f} GB "
-            f"dengan {n_workers} pekerja, lebih dari {available / gb:.1f} GB yang tersedia",
+            f"({values} nilai) dengan {n_workers} pekerja, lebih dari {available / gb:.1f} GB yang tersedia",
             "gunakan --jobs 1, laporkan kerangka yang lebih kecil (--framework), atau "
             "jalankan di mesin dengan memori lebih besar",
         )

@@ -9,6 +9,7 @@ returns the HTML (the tests use it).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -16,9 +17,15 @@ import pandas as pd
 from smartcity_eval.messages import t
 from smartcity_eval.reports import markup as h
 from smartcity_eval.reports import sections_quality
+from smartcity_eval.vocab import REPRODUCE_PUBLISHED_ONLY
 
 __all__ = ["of_year", "summary", "published", "status_by_code", "agreement", "disagreement"]
-__all__ += ["provenance"]
+__all__ += ["provenance", "PARTS", "heading", "heading_html"]
+
+#: The parts of the notebook that open with a heading (messages ``find.md.<part>``).
+PARTS: tuple[str, ...] = (
+    "intro", "published", "status_by_code", "agreement", "disagreement", "provenance"
+)  # fmt: skip
 
 
 def of_year(table: pd.DataFrame, year: int | None) -> pd.DataFrame:
@@ -28,12 +35,35 @@ def of_year(table: pd.DataFrame, year: int | None) -> pd.DataFrame:
     return table[table["year"] == int(year)].reset_index(drop=True)
 
 
+def heading_html(part: str, lang: str = "en") -> str:
+    """The heading (and explanation) of ``part`` (one of :data:`PARTS`) in ``lang``, as HTML:
+    the catalogue's ``find.md.<part>`` text, ``#``/``##`` lines as headings, other lines
+    as paragraphs, backticks as code."""
+    if part not in PARTS:
+        raise ValueError(f"part: {part!r} is not one of {', '.join(PARTS)}")
+    out = []
+    for block in t(f"find.md.{part}", lang).split("\n\n"):
+        text = re.sub(r"`([^`]+)`", r"<code>\1</code>", h.esc(block.strip()))
+        level = len(block) - len(block.lstrip("#"))
+        if level:
+            text = text[level:].strip()
+            out.append(f'<h{level} id="find.{part}">{text}</h{level}>')
+        else:
+            out.append(f"<p>{text}</p>")
+    return "\n".join(out)
+
+
+def heading(part: str, lang: str = "en") -> None:
+    """Display :func:`heading_html` (the notebook's headings follow ``lang``)."""
+    h.emit(heading_html(part, lang))
+
+
 def _years(year: int | None, lang: str) -> str:
     return t("find.every_year", lang) if year is None else str(year)
 
 
 def _reproduction(ev: Any, year: int | None) -> pd.DataFrame:
-    return of_year(ev.reproduce(tolerance="auto"), year)
+    return of_year(ev.reproduce(tolerance="auto", published_only=True), year)
 
 
 def summary(ev: Any, year: int | None = None, lang: str = "en") -> None:
@@ -41,18 +71,25 @@ def summary(ev: Any, year: int | None = None, lang: str = "en") -> None:
     reproduction.summary`) for the year(s)."""
     from smartcity_eval.analysis.reproduction import summary as line
 
-    print(f"{line(_reproduction(ev, year), lang)} ({_years(year, lang)})")
+    table = _reproduction(ev, year)
+    facts = int((table["status"] == REPRODUCE_PUBLISHED_ONLY).sum()) if len(table) else 0
+    values = table[table["status"] != REPRODUCE_PUBLISHED_ONLY] if facts else table
+    tail = t("repro.line.published_only", lang, n=facts) if facts else ""
+    print(f"{line(values, lang)} ({_years(year, lang)}){tail}")
 
 
 def published(ev: Any, year: int | None = None, lang: str = "en") -> None:
     """Every published value of the year(s), recomputed, in full."""
     table = _reproduction(ev, year)
+    table = table.assign(note=table["note_id"] if lang == "id" else table["note"])
+    table = table.drop(columns="note_id")
     columns = {c: t(f"find.col.{c}", lang) for c in table.columns if c != "_row"}
     formats = {
         "tolerance": lambda v: h.fmt(v, 3),
         "difference": lambda v: h.fmt(v, 3, sign=True),
         "year": lambda v: h.fmt(v, 0),
         "status": lambda v: t(f"find.status.{v}", lang),
+        "basis": lambda v: t(f"find.basis.{v}", lang) if str(v) else "",
     }
     h.emit(h.wrap(h.table(table, columns, formats=formats)))
 

@@ -68,6 +68,19 @@ def warm_up() -> None:
     plt.close(fig)
     _SNAPSHOT["rc"] = {k: v for k, v in mpl.rcParams.items() if k != "backend"}
     _SNAPSHOT["pd"] = _pandas_options()
+    _freeze()
+
+
+def _freeze() -> None:
+    """Move every object alive now (modules, fonts, the warm-up's caches) out of the cyclic
+    garbage collector's reach (``gc.freeze``): the full collection IPython's reset runs
+    before every report then walks only what reports made since, not every object of
+    pandas and matplotlib (0.06 s of CPU per report otherwise). Frozen objects are still
+    freed when nothing refers to them."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _pandas_options() -> dict[str, Any]:
@@ -89,6 +102,8 @@ def _pandas_options() -> dict[str, Any]:
 
 def reset_state() -> None:
     """Return the kernel to its warmed-up state (see the module docstring)."""
+    import gc
+
     import matplotlib as mpl
     import matplotlib.pyplot as plt
     import pandas as pd
@@ -113,4 +128,5 @@ def reset_state() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.reset(new_session=True)
+        shell.reset(new_session=True)  # runs a full garbage collection
+        gc.freeze()  # what outlives it is the process's (e.g. the batch's dataset)

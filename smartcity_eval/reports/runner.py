@@ -254,6 +254,7 @@ def _run_locked(
             int(ev.dataset.observations["indicator"].nunique()),
             n_workers,
             str(ev.dataset.files.get("dataset.toml", ev.dataset.path)),
+            n_values=len(ev.dataset.observations),
         )
         executed = _execute(
             todo,

@@ -306,7 +306,7 @@ def elements(report: dict[str, Any]) -> None:
     key = "fig.heatmap" if years[0] != years[-1] else "fig.heatmap_one"
     title = t(key, lang, region=m["region"], first=years[0], last=years[-1])
     lo, hi = m["lo"], m["hi"]
-    fig = plots.heatmap(
+    fig = plots.heatmap_svg(  # the heat map drawn directly as SVG (issue 17)
         matrix,
         title=title,
         xlabel=t("axis.year", lang),

@@ -12,6 +12,7 @@ weights +/- 25 %). It follows the OECD/JRC *Handbook on Constructing Composite I
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -117,13 +118,38 @@ def robustness_report(
                 f"wilayah '{region}' tidak dikenal",
             )
         )
-    if choices is None:
-        choices = default_choices(
-            fw, opts, dataset.observations, weight_noise=weight_noise, weight_levels=weight_levels
+    key = (year, repr(settings.to_dict()), n, seed, n_sensitivity, n_boot, weight_noise)
+    key += (tuple(weight_levels),)
+    memo = _YEARS.setdefault(dataset, []) if choices is None and seed is not None else []
+    part = next((p for k, f, p in memo if k == key and f is fw), None)
+    if part is None:
+        if choices is None:
+            choices = default_choices(
+                fw,
+                opts,
+                dataset.observations,
+                weight_noise=weight_noise,
+                weight_levels=weight_levels,
+            )
+        part = _year_part(
+            dataset, fw, opts, settings, choices, year, n, seed, n_sensitivity, n_boot
         )
+        memo.append((key, fw, part))
+    return _region_part(part, region, year)
+
+
+#: Dataset -> [(key, tree, year part)]: the analyses of a year that every region of it
+#: shares (the same seed gives the same tables), computed once per Dataset object.
+_YEARS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _year_part(dataset, fw, opts, settings, choices, year, n, seed, n_sensitivity, n_boot) -> dict:
+    """The tables of ``year`` that do not depend on the region (every region's ranks,
+    sensitivity, drop-one, coherence) and the uncertainty analysis itself."""
     ua = uncertainty_analysis(dataset.observations, fw, choices, opts, n=n, seed=seed, years=[year])
     ranks = ua.summary()
-    out: dict[str, Any] = {"ranks": ranks, "choices": choices.table()}
+    out: dict[str, Any] = {"ranks": ranks, "choices": choices.table(), "ua": ua}
+    out["varied"] = choices.varied()
     if ua.prep.factors:
         sa = sensitivity_analysis(
             dataset.observations,
@@ -137,16 +163,28 @@ def robustness_report(
             method="random",
         )
         out["sensitivity"] = sa.indices
-        out["sensitivity_region"] = sa.by_region[sa.by_region["region"] == region].reset_index(
-            drop=True
-        )
+        out["by_region"] = sa.by_region
     else:
         out["sensitivity"] = pd.DataFrame(columns=list(INDEX_COLUMNS))
-        out["sensitivity_region"] = pd.DataFrame(columns=list(REGION_COLUMNS))
-    drop = drop_one_dataset(dataset, framework=fw, years=[year], settings=settings)
-    out["dropone"] = drop
+        out["by_region"] = None
+    out["dropone"] = drop_one_dataset(dataset, framework=fw, years=[year], settings=settings)
     scores = score_dataset(dataset, settings, framework=fw)
     out["coherence"] = coherence_table(scores, fw, years=[year])
+    return out
+
+
+def _region_part(part: dict, region: str, year: int) -> dict[str, Any]:
+    """The report of ``region`` from the year's tables (copies: a caller may change them)."""
+    ua, ranks, drop = part["ua"], part["ranks"].copy(), part["dropone"].copy()
+    out: dict[str, Any] = {"ranks": ranks, "choices": part["choices"].copy()}
+    out["sensitivity"] = part["sensitivity"].copy()
+    by_region = part["by_region"]
+    if by_region is not None:
+        out["sensitivity_region"] = by_region[by_region["region"] == region].reset_index(drop=True)
+    else:
+        out["sensitivity_region"] = pd.DataFrame(columns=list(REGION_COLUMNS))
+    out["dropone"] = drop
+    out["coherence"] = part["coherence"].copy()
     mine = ranks[ranks["region"] == region]
     sens = out["sensitivity"]
     top = sens.sort_values("ST", ascending=False, kind="stable").head(1)
@@ -187,4 +225,4 @@ def robustness_report(
         "dropone",
         "coherence",
     ]
-    return {**{k: out[k] for k in order}, "varied": choices.varied()}
+    return {**{k: out[k] for k in order}, "varied": part["varied"]}

@@ -51,6 +51,7 @@ from smartcity_eval.scoring.means import (
 from smartcity_eval.settings import parse_aggregate
 
 __all__ = [
+    "aggregate_node_major",
     "METHODS",
     "weighted_mean",
     "aggregate_array",
@@ -222,8 +223,37 @@ def aggregate_array(
     ------
     DataError : a value <= 0 under a geometric or harmonic mean, naming unit, node, value.
     """
-    X = np.asarray(X, dtype=float)
     p = aggregation_plan if aggregation_plan is not None else plan(framework, method)
+    S, C = aggregate_node_major(
+        X,
+        p,
+        min_coverage,
+        weights=weights,
+        return_coverage=return_coverage,
+        unit_label=unit_label,
+    )
+    lead = S.shape[1:]
+    S_out = np.ascontiguousarray(S.reshape(p.n_nodes, -1).T).reshape(lead + (p.n_nodes,))
+    if return_coverage:
+        C_out = np.ascontiguousarray(C.reshape(p.n_nodes, -1).T)
+        return S_out, C_out.reshape(lead + (p.n_nodes,))
+    return S_out
+
+
+def aggregate_node_major(
+    X: np.ndarray,
+    aggregation_plan: AggregationPlan,
+    min_coverage: float = 0.0,
+    *,
+    weights: np.ndarray | None = None,
+    return_coverage: bool = False,
+    unit_label: Callable[[tuple[int, ...]], str] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`aggregate_array` in its own node-major layout: ``(S, coverage)`` as
+    ``[n_nodes, ...]`` arrays (coverage None unless ``return_coverage``), which the scorer
+    ranks and lays out without transposing twice."""
+    X = np.asarray(X, dtype=float)
+    p = aggregation_plan
     lead = X.shape[:-1]
     if X.shape[-1] != len(p.indicator_pos):
         raise ValueError(
@@ -259,10 +289,8 @@ def aggregate_array(
         S[parents] = np.where(keep, mean_from_sums(num, den, agg), np.nan)
         if C is not None:
             C[parents] = np.where(total > 0, cov, 0.0)
-    S_out = np.ascontiguousarray(S.T).reshape(lead + (p.n_nodes,))
-    if return_coverage:
-        return S_out, np.ascontiguousarray(C.T).reshape(lead + (p.n_nodes,))
-    return S_out
+    shape = (p.n_nodes,) + lead
+    return S.reshape(shape), (C.reshape(shape) if C is not None else None)
 
 
 def _raise_nonpositive(bad, V, kids, starts, parent_codes, codes, method, unit_label, lead) -> None:

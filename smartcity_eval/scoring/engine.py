@@ -43,7 +43,7 @@ import pandas as pd
 from smartcity_eval.errors import DataError, Problem
 from smartcity_eval.io.frameworks import Framework, resolve_framework
 from smartcity_eval.io.keys import KeyCodes, factorize_column
-from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_array, node_methods
+from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_node_major, node_methods
 from smartcity_eval.scoring.bands import node_band_codes
 from smartcity_eval.scoring.normalise import normalise_array
 from smartcity_eval.scoring.ranks import rank_min
@@ -310,21 +310,9 @@ def score(
         outlier treatment log-transformed an indicator (its bounds and targets are in raw
         units; :func:`smartcity_eval.scoring.outliers.check_log_treatment`).
     """
-    return _score(
-        observations,
-        framework,
-        None,
-        normalise=normalise,
-        range=range,
-        aggregate=aggregate,
-        scope=scope,
-        min_coverage=min_coverage,
-        impute=impute,
-        outliers=outliers,
-        groups=groups,
-        targets=targets,
-        bands=bands,
-    )
+    # every keyword option as given (this function's own parameters), forwarded as is
+    options = {k: v for k, v in locals().items() if k not in ("observations", "framework")}
+    return _score(observations, framework, None, **options)
 
 
 def _score(
@@ -386,18 +374,18 @@ def _score(
         y, r = index
         return f"region {cube.regions[r]}, year {cube.years[y]}"
 
-    S, C = aggregate_array(
+    # node-major [nodes, years, regions]: each rank row is contiguous, one transpose out
+    S, C = aggregate_node_major(
         N,
-        framework,
-        min_coverage=min_coverage,
+        AggregationPlan(framework, methods),
+        min_coverage,
         return_coverage=True,
         unit_label=label,
-        aggregation_plan=AggregationPlan(framework, methods),
     )
     del N  # in S; each big array is let go once used (the peak memory of a national table)
     if not cube.present.all():
-        S = np.where(cube.present[:, :, None], S, np.nan)
-    R = rank_min(S, axis=1)  # ties to TIE_DECIMALS (scoring/ranks.py)
+        S = np.where(cube.present[None], S, np.nan)
+    R = rank_min(S, axis=-1)  # ties to TIE_DECIMALS (scoring/ranks.py)
     arrays = {"score": S, "rank": R, "coverage": C, "raw": raw, "imputed": imputed}
     del S, R, C, raw, imputed, X
     arrays["treated"] = treated
@@ -461,7 +449,7 @@ def _assemble(
     arrays: dict[str, np.ndarray],
     bands: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The tidy table from ``arrays``: ``[years, regions, nodes]`` score, rank and coverage,
+    """The tidy table from ``arrays``: ``[nodes, years, regions]`` score, rank and coverage,
     ``[years, regions, indicators]`` raw, imputed and treated (each taken out of the dict
     when used, so that it can be freed): rows region-major (region, year, node in file
     order), one per region-year present. Built with numpy takes from the few distinct
@@ -480,6 +468,11 @@ def _assemble(
         swapped = np.swapaxes(a, 0, 1)
         return swapped.reshape(n_pairs, -1) if every else swapped[r_idx, y_idx]
 
+    def node_pairs(a: np.ndarray) -> np.ndarray:
+        """[nodes, years, regions] -> [present region-years (region-major) x nodes]."""
+        swapped = np.transpose(a, (2, 1, 0))
+        return (swapped.reshape(n_pairs, -1) if every else swapped[r_idx, y_idx]).reshape(-1)
+
     def on_nodes(a: np.ndarray, fill) -> np.ndarray:
         if a.dtype == bool and not a.any():
             return np.zeros(n_pairs * n_nodes, dtype=bool)
@@ -489,32 +482,50 @@ def _assemble(
 
     years = np.asarray(cube.years, dtype=np.int64)
     node_idx = np.tile(np.arange(n_nodes), n_pairs)
-    score_v = pairs(arrays.pop("score")).reshape(-1)
-    rank_v = pairs(arrays.pop("rank")).reshape(-1)
+    score_v = node_pairs(arrays.pop("score"))
+    rank_v = node_pairs(arrays.pop("rank"))
     missing_rank = np.isnan(rank_v)
     rank = pd.arrays.IntegerArray(
         np.where(missing_rank, 0.0, rank_v).astype(np.int64), missing_rank
     )
     del rank_v, missing_rank
-    coverage = pairs(arrays.pop("coverage")).reshape(-1)
+    coverage = node_pairs(arrays.pop("coverage"))
     band_idx, band_names = node_band_codes(
         score_v, node_idx, codes, bands if bands is not None else framework.bands, framework.root
     )
-    # text columns by taking from the few distinct values (no per-cell string conversion)
+    # text columns as copies of the few distinct str objects (no per-cell conversion)
+    region_of_pair = np.asarray([str(r) for r in cube.regions], dtype=object)[r_idx]
+    region = np.empty((n_pairs, n_nodes), dtype=object)
+    region[...] = region_of_pair[:, None]
+    band = np.empty(len(band_idx), dtype=object)
+    if len(band_names) == 1:
+        band[...] = str(band_names[0])
+    else:
+        np.take(np.asarray([str(b) for b in band_names], dtype=object), band_idx, out=band)
     columns = {
-        "region": pd.array(cube.regions, dtype="str").take(np.repeat(r_idx, n_nodes)),
+        "region": _text(region.reshape(-1)),
         "year": np.repeat(years[y_idx], n_nodes),
-        "code": pd.array(codes, dtype="str").take(node_idx),
-        "level": depth[node_idx],
+        "code": _text(np.tile(np.asarray(codes, dtype=object), n_pairs)),
+        "level": np.tile(depth, n_pairs),
         "score": score_v,
         "rank": rank,
-        "band": pd.array(band_names, dtype="str").take(band_idx),
+        "band": _text(band),
         "coverage": coverage,
         "raw": on_nodes(arrays.pop("raw"), np.nan),
         "imputed": on_nodes(arrays.pop("imputed"), False),
         "treated": on_nodes(arrays.pop("treated"), False),
     }
     return pd.DataFrame(columns, copy=False)
+
+
+def _text(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` column over an object array that holds only Python ``str``, without
+    pandas' check of every cell (the array pandas' own ``take`` builds; the result equals
+    ``pd.array(values, dtype="str")``)."""
+    empty = pd.array(np.array([], dtype=object), dtype="str")
+    if not hasattr(empty, "_from_backing_data"):  # pragma: no cover - another pandas
+        return pd.array(values, dtype="str")
+    return empty._from_backing_data(values)
 
 
 def score_dataset(

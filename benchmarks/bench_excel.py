@@ -8,10 +8,13 @@
 ``observations.csv`` and as ``observations.xlsx`` (numbers as numbers, written by openpyxl,
 which stores each text in its cell), the same with the texts in a shared-strings table (as
 Excel saves a workbook), and once more as an .xlsx whose value cells hold a share formatted
-as a percentage (``0.00%``: 0.0325 shown 3.25 %, so read as 3.25, the same observations). ``load_dataset`` (every check) on each:
-the xlsx with the calamine engine, the same xlsx with openpyxl only (what the loader did
-before; python-calamine hidden), and the CSV, in alternating order; printed are the medians
-and the median of the per-round ratios xlsx / CSV. All must give identical observations.
+as a percentage (``0.00%``: 0.0325 shown 3.25 %, so read as 3.25, the same observations).
+``load_dataset`` (every check) on each: the xlsx with the calamine engine, the same xlsx
+with openpyxl only (what the loader did before; python-calamine hidden), and the CSV, in
+alternating order; printed are the medians and the median of the per-round ratios
+xlsx / CSV. All must give identical observations. Last, python-calamine's parse of the
+inline-strings xlsx alone (open, parse, values as Python lists; no check, no text): the
+floor of the calamine engine, whatever the loader does around it.
 
 (b) ``check_region_spellings`` on 514, 5,000 and 20,000 numbered regions ("Kabupaten
 Wilayah 001", ...) plus two real near-duplicates and one region spelled two ways (which
@@ -122,6 +125,18 @@ def load_openpyxl(folder: Path):
         xlsx_fast._calamine = real
 
 
+def calamine_parse(path: Path) -> None:
+    """python-calamine's own work on the sheet (open, parse, values as Python lists): the
+    floor of the calamine engine, whatever the loader does around it."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        book.get_sheet_by_name("observations").to_python(skip_empty_area=False)
+    finally:
+        book.close()
+
+
 def excel_part(n_regions: int, rounds: int, tmp: Path) -> None:
     folders = {name: tmp / name for name in ("csv", "xlsx", "excel", "percent")}
     frame = make_dataset(folders["csv"], n_regions, n_years=1)
@@ -143,6 +158,7 @@ def excel_part(n_regions: int, rounds: int, tmp: Path) -> None:
         "xlsx shared str, calam.": lambda: load_dataset(folders["excel"]),
         "xlsx 0.00%, calamine": lambda: load_dataset(folders["percent"]),
         "xlsx, openpyxl only": lambda: load_openpyxl(folders["xlsx"]),
+        "(calamine parse alone)": lambda: calamine_parse(folders["xlsx"] / "observations.xlsx"),
     }
     wall: dict[str, list[float]] = {name: [] for name in runs}
     cpu: dict[str, list[float]] = {name: [] for name in runs}
@@ -155,6 +171,8 @@ def excel_part(n_regions: int, rounds: int, tmp: Path) -> None:
             elapsed, used, ds = timed(runs[name])
             wall[name].append(elapsed)
             cpu[name].append(used)
+            if ds is None:
+                continue  # the parse alone: no dataset to compare
             obs = ds.observations[["region", "year", "indicator", "value"]]
             if reference is None:
                 reference = obs

@@ -13,7 +13,9 @@ means. 771,000 observations.
     loop over the aggregate nodes; best of 4N runs); then, run in turn with the reference N
     times, the cube from the loader's integer codes and from plain text columns,
     ``score_dataset`` on the dataset as loaded (the loader's codes) and ``score()`` on a plain
-    text frame (both: tidy table out with rank, band, coverage, raw value and flags); each
+    text frame (both: tidy table out with rank, band, coverage, raw value and flags), and
+    both again with ``columns=["score"]`` (the tidy region, year, code, score table: what
+    the reference computes, laid out as a table; ranks, bands and flags not computed); each
     as best / best and as the median of the per-pair ratios. Peak memory: tracemalloc.
 (b) The ``smartcity-eval score`` command from CSV files in a temporary folder, against a
     plain pandas script that reads the same files and computes the same scores (read the
@@ -265,6 +267,8 @@ def in_process(obs: pd.DataFrame, fw, folder: Path, args: argparse.Namespace) ->
             "cube_text": lambda: indicator_cube(obs, fw),
             "score_dataset": lambda: score_dataset(ds),
             "score_text": lambda: score(obs, fw, **opts),
+            "scores_dataset": lambda: score_dataset(ds, columns=["score"]),
+            "scores_text": lambda: score(obs, fw, **opts, columns=["score"]),
         },
         args.repeat,
     )
@@ -295,6 +299,8 @@ def in_process(obs: pd.DataFrame, fw, folder: Path, args: argparse.Namespace) ->
         ("cube_text", "tidy -> cube, plain text columns:   "),
         ("score_dataset", "score_dataset(loaded dataset):      "),
         ("score_text", "score(), plain text columns:        "),
+        ("scores_dataset", "score_dataset(columns=['score']):   "),
+        ("scores_text", "score(columns=['score']), text:     "),
     ]:
         print(
             f"  {label}{best[name] * 1e3:8.1f} ms  {best[name] / best['ref']:5.2f}x best, "

@@ -95,6 +95,11 @@ def _plain(value: Any) -> Any:
 _INPUTS: weakref.WeakKeyDictionary[Dataset, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
+def _key(step: str, parameters: Mapping[str, Any]) -> Hashable:
+    """The cache key of a step and its parameters (their reprs, sorted by name)."""
+    return (step, *sorted((k, repr(v)) for k, v in parameters.items()))
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -203,13 +208,17 @@ class Evaluation:
 
     def _cached(self, step: str, parameters: dict[str, Any], compute: Callable[[], Any]) -> Any:
         """The result of ``compute()`` for ``(step, parameters)``: computed and logged once."""
-        key: Hashable = (step, *sorted((k, repr(v)) for k, v in parameters.items()))
+        key = _key(step, parameters)
         if key not in self._cache:
             started, t0 = _now(), time.perf_counter()
             self._cache[key] = compute()
             logged = {**parameters, "settings": self._settings.to_dict()}
             self._record(step, logged, started, time.perf_counter() - t0)
         return self._cache[key]
+
+    def _cached_only(self, step: str, parameters: dict[str, Any]) -> Any:
+        """The cached result of ``(step, parameters)``, or None (nothing computed)."""
+        return self._cache.get(_key(step, parameters))
 
     def framework(self, framework: Framework | str | Path | None = None) -> Framework:
         """The tree ``framework`` names (default: the settings' framework, else the
@@ -224,24 +233,44 @@ class Evaluation:
         tree): columns of :func:`~smartcity_eval.scoring.engine.score_dataset`."""
         return self.scores_of(None)
 
-    def scores_of(self, framework: Framework | str | Path | None) -> pd.DataFrame:
+    def scores_of(
+        self,
+        framework: Framework | str | Path | None,
+        columns: Sequence[str] | str | None = None,
+    ) -> pd.DataFrame:
         """Scores of another tree of the dataset (a name, a path or a Framework); cached.
         A dataset of published results only (no item values) has its published values as
-        scores (:func:`~smartcity_eval.analysis.published.published_scores`)."""
+        scores (:func:`~smartcity_eval.analysis.published.published_scores`).
+
+        ``columns``: None (every column) or only those asked for
+        (:func:`~smartcity_eval.scoring.table.score_columns`; the rest is not computed,
+        e.g. ``["score"]`` skips the ranks of a national table). Taken from the full
+        table when that is already cached."""
         from smartcity_eval.analysis.published import has_items, published_scores
         from smartcity_eval.scoring.engine import score_dataset
+        from smartcity_eval.scoring.table import SCORE_COLUMNS, score_columns
 
         fw = self.framework(framework)
+        asked = score_columns(columns)
         if not has_items(self._dataset):
-            return self._cached(
+            table = self._cached(
                 "score",
                 {"framework": fw.name, "published": True},
                 lambda: published_scores(self._dataset, fw),
             )
+            return table if columns is None else table[[c for c in asked if c in table]]
+        full = self._cached_only("score", {"framework": fw.name})
+        if asked == tuple(SCORE_COLUMNS) or full is not None:
+            table = self._cached(
+                "score",
+                {"framework": fw.name},
+                lambda: score_dataset(self._dataset, self._settings, framework=fw),
+            )
+            return table if columns is None else table[list(asked)]
         return self._cached(
             "score",
-            {"framework": fw.name},
-            lambda: score_dataset(self._dataset, self._settings, framework=fw),
+            {"framework": fw.name, "columns": list(asked)},
+            lambda: score_dataset(self._dataset, self._settings, framework=fw, columns=asked),
         )
 
     def index_framework(self) -> Framework:

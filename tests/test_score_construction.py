@@ -299,3 +299,35 @@ def test_rank_min_matches_scipy_and_the_old_sort():
 def test_framework_fixture_loads(tmp_path):
     folder = random_panel(tmp_path, 9)
     assert load_framework(folder).indicators == ["A1", "A2", "A3", "B1", "B2"]
+
+
+def test_loader_year_codes_give_the_same_cube(shipped):
+    """The cube from the loader's codes of region, indicator and year (duplicates not
+    looked for again) equals the cube from plain columns, for every tree of the dataset:
+    a year or region with rows of other trees' indicators only is left out either way."""
+    from smartcity_eval.io.frameworks import resolve_framework
+    from smartcity_eval.scoring.engine import indicator_cube
+
+    keys = shipped.observation_keys
+    assert keys.codes_of(shipped.observations, "year") is not None
+    plain = shipped.observations[["region", "year", "indicator", "value"]].copy()
+    seen_years = set()
+    for name in shipped.frameworks:
+        fw = resolve_framework(name, shipped)
+        coded = indicator_cube(shipped.observations, fw, keys=keys)
+        fresh = indicator_cube(plain, fw)
+        assert coded.years == fresh.years and coded.regions == fresh.regions
+        np.testing.assert_array_equal(coded.values, fresh.values)
+        np.testing.assert_array_equal(coded.present, fresh.present)
+        seen_years.add(tuple(coded.years))
+    assert len(seen_years) > 1  # the trees cover different years (SPBE: fewer)
+
+
+def test_edited_year_column_is_recoded(tmp_path):
+    ds = load_dataset(random_panel(tmp_path, 5))
+    keys = ds.observation_keys
+    ds.observations.loc[ds.observations["year"] == ds.observations["year"].max(), "year"] = 2031
+    assert keys.codes_of(ds.observations, "year") is None
+    table = score_dataset(ds)
+    assert 2031 in set(table["year"])
+    pd.testing.assert_frame_equal(table, old_score(ds.observations, ds.framework, bands=ds.bands))

@@ -268,3 +268,94 @@ def test_without_python_calamine_installed_openpyxl_reads_the_workbook(tmp_path,
     assert xlsx_fast.calamine_grid(path, "observations", path.name) is None
     slow = xlsx_grid(path, "observations", path.name)
     assert _same(fast, slow) and slow[0].iat[1, 3] == "40"
+
+
+def test_percentage_cells_with_booleans_and_ones_in_one_column(tmp_path, monkeypatch):
+    # True == 1 in a hash table: a TRUE and a 1 styled 0 % must stay TRUE and 100
+    rows = [HEADER[:4]] + [
+        ["A", 2024, f"X{i}", (value, "0%")]
+        for i, value in enumerate([1, True, 0.5, False, 0, 1.0, True])
+    ]
+    path = _book(tmp_path / "observations.xlsx", rows)
+    fast = xlsx_fast.calamine_grid(path, "observations", path.name)
+    assert fast is not None
+    # by hand: 1 -> 100, TRUE stays, 0.5 -> 50, FALSE stays, 0 -> 0
+    assert fast[0][3].tolist() == ["value", "100", "TRUE", "50", "FALSE", "0", "100", "TRUE"]
+    assert _same(fast, _openpyxl_grid(path, "observations", monkeypatch))
+
+
+def test_two_percentage_styles_and_the_type_before_the_style(tmp_path, monkeypatch):
+    rows = [HEADER]
+    for i in range(30):
+        rows.append(["A", 2024, f"X{i}", (i / 8, "0%"), (i / 1000, "0.00%")])
+    path = _book(tmp_path / "observations.xlsx", rows)
+    # some writers put t= before s= (openpyxl writes s= first): both are placed
+    _rewrite(
+        path,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'(<c r="D[0-9]+")( s="[0-9]+")( t="n")', rb"\1\3\2", xml),
+    )
+    fast = xlsx_fast.calamine_grid(path, "observations", path.name)
+    assert fast is not None
+    assert fast[0].iat[5, 3] == "50" and fast[0].iat[5, 4] == "0.4"  # 4/8 -> 50 %, 0.004 -> 0.4 %
+    assert _same(fast, _openpyxl_grid(path, "observations", monkeypatch))
+
+
+def test_the_reversed_search_places_the_cells_the_general_search_does(tmp_path):
+    import numpy as np
+
+    cells = [
+        b'<c r="D2" s="3"><v>0.5</v></c>',
+        b'<c r="AB10" t="n" s="12"><v>1</v></c>',
+        b'<c r="D11" s="3"/>',
+        b'<c r="C12" s="4" t="n"><v>2</v></c>',  # another style: not a percentage
+        b'<c r="XFD1048576" s="12"><v>3</v></c>',
+    ]
+    xml = b"<sheetData><row>" + b"".join(cells) + b"</row></sheetData>"
+    ids = xlsx_fast._style_ids({3, 12})
+    general = xlsx_fast._cells_with(
+        xml,
+        rb'(?: t="[A-Za-z]+")? s="' + ids + b'"',
+        rb' s="' + ids + b'"',
+        rb'[^>]*?\ss="' + ids + b'"',
+    )
+    fast = xlsx_fast._percent_cells(xml, {3, 12})
+    assert general is not None and fast is not None
+    pairs = sorted(zip(*(a.tolist() for a in fast), strict=True))
+    assert pairs == sorted(zip(*(a.tolist() for a in general), strict=True))
+    assert pairs == [(2, 4), (10, 28), (11, 4), (1048576, 16384)]
+    # a percentage style on a row (not a cell): the general search decides
+    row_style = xml.replace(b"<row>", b'<row r="1" s="3" customFormat="1">')
+    placed = xlsx_fast._percent_cells(row_style, {3, 12})
+    assert placed is not None and np.array_equal(np.sort(placed[0]), [2, 10, 11, 1048576])
+
+
+def test_a_sheet_with_a_bad_checksum_is_refused_as_openpyxl_refuses_it(tmp_path, monkeypatch):
+    # the checks read the sheet's XML without its CRC; calamine checks it and gives up
+    import struct
+
+    path = _book(tmp_path / "observations.xlsx", [HEADER[:4], ["A", 2024, "X", 1.5]])
+    with zipfile.ZipFile(path) as archive:
+        crc = archive.getinfo("xl/worksheets/sheet1.xml").CRC
+    data = path.read_bytes()
+    path.write_bytes(data.replace(struct.pack("<I", crc), struct.pack("<I", crc ^ 1)))
+    assert xlsx_fast.calamine_grid(path, "observations", path.name) is None
+    fast, slow = (
+        _grid_or_error(path, "observations"),
+        _openpyxl_grid(path, "observations", monkeypatch),
+    )
+    assert isinstance(fast, str) and "Bad CRC-32" in fast and fast == slow
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was(enabled, tmp_path):
+    import gc
+
+    path = _book(tmp_path / "observations.xlsx", [HEADER[:4], ["A", 2024, "X", 1.5]])
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert xlsx_fast.calamine_grid(path, "observations", path.name) is not None
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -489,5 +489,5 @@ def coherence_dataset(
 
     settings = dataset_settings(dataset, settings)
     fw = resolve_framework(framework if framework is not None else settings.framework, dataset)
-    scores = score_dataset(dataset, settings, framework=fw)
+    scores = score_dataset(dataset, settings, framework=fw, columns=["score"])
     return coherence_table(scores, fw, method=method, years=years)

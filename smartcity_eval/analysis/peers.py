@@ -65,69 +65,84 @@ def _peer_sets(
     return {r: sorted(set(chosen) & set(regions) | {r}) for r in regions}
 
 
-def _peer_set(wide: pd.DataFrame, cols: list[str]) -> dict[str, np.ndarray]:
-    """What every region compared with the regions ``cols`` shares: their scores, rounded
-    scores, count, best, median and ranks per (year, code) row of ``wide``."""
+def _next_higher(m: np.ndarray, mr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every cell of ``m[rows, k]``: the lowest score of its row among the cells whose
+    tie-rounded score ``mr`` is higher, and the first column holding it (NaN and -1 when
+    none, or when the cell is missing).
+
+    One stable sort per row: the cells of equal rounded score form a run, and the next
+    higher scores are the next run (rounding keeps the order, so the lowest score above a
+    cell is the lowest of that run, and its first column the run's first, the sort being
+    stable); no comparison of every region with every other."""
+    rows, k = m.shape
+    key = np.where(np.isnan(mr), np.inf, mr)
+    order = np.argsort(key, axis=1, kind="stable")
+    skey = np.take_along_axis(key, order, axis=1).reshape(-1)
+    sm = np.take_along_axis(m, order, axis=1).reshape(-1)
+    new_run = np.ones(rows * k, dtype=bool)
+    new_run[1:] = skey[1:] != skey[:-1]
+    new_run[::k] = True  # every row starts a run
+    starts = np.flatnonzero(new_run)
+    run_of = np.cumsum(new_run) - 1
+    run_min = np.minimum.reduceat(sm, starts)
+    nxt = np.minimum(run_of + 1, len(starts) - 1)
+    ok = (run_of + 1 < len(starts)) & (starts[nxt] // k == np.arange(rows * k) // k)
+    ok &= np.isfinite(skey[starts[nxt]]) & ~np.isnan(sm)
+    value = np.full((rows, k), np.nan)
+    column = np.full((rows, k), -1, dtype=np.int64)
+    at = (np.repeat(np.arange(rows), k), order.reshape(-1))
+    value[at] = np.where(ok, run_min[nxt], np.nan)
+    column[at] = np.where(ok, order.reshape(-1)[starts[nxt]], -1)
+    return value, column
+
+
+def _against_set(wide: pd.DataFrame, cols: list[str], members: list[str]) -> pd.DataFrame:
+    """Each region of ``members`` against the regions ``cols`` (members included): rank,
+    best, median and next region up, for every (year, code) row of ``wide``; rows
+    region-major. Scores tie when equal after
+    :func:`smartcity_eval.scoring.ranks.tie_round`; ranks are
+    :func:`smartcity_eval.scoring.ranks.rank_min` (1 = best, ties share the lowest). The
+    regions of one peer set share one ranking and one sort, whatever their number."""
     m = wide[cols].to_numpy(dtype=float)
+    mr = tie_round(m)
     present = ~np.isnan(m)
     n = present.sum(axis=1)
     filled = np.where(present, m, -np.inf)
     med = np.array(
-        [np.median(row[~np.isnan(row)]) if k else np.nan for row, k in zip(m, n, strict=True)]
+        [np.median(row[~np.isnan(row)]) if c else np.nan for row, c in zip(m, n, strict=True)]
     )
     best = np.where(n > 0, filled.max(axis=1), np.nan)
-    return {
-        "m": m,
-        "mr": tie_round(m),
-        "n": n,
-        "best": best,
-        "best_r": tie_round(best),
-        "argmax": filled.argmax(axis=1),
-        "median": med,
-        "ranks": rank_min(m, axis=1),
-    }
-
-
-def _against_peers(
-    wide: pd.DataFrame, cols: list[str], region: str, shared: dict | None = None
-) -> pd.DataFrame:
-    """One region's rank, best, median and next region up among the regions ``cols``
-    (itself included), for every (year, code) row of ``wide``. Scores tie when equal after
-    :func:`smartcity_eval.scoring.ranks.tie_round`; ranks are
-    :func:`smartcity_eval.scoring.ranks.rank_min` (1 = best, ties share the lowest).
-    ``shared``: the :func:`_peer_set` of each peer set already seen (regions of the same
-    set share it, so that all regions against all cost one ranking, not one per region)."""
-    shared = {} if shared is None else shared
-    key = tuple(cols)
-    if key not in shared:
-        if len(shared) >= 64:  # e.g. a list of peers: each region's set is its own
-            shared.clear()
-        shared[key] = _peer_set(wide, cols)
-    s = shared[key]
-    m, mr, n, best, med = s["m"], s["mr"], s["n"], s["best"], s["median"]
-    v = wide[region].to_numpy(dtype=float)
-    own = cols.index(region)
-    names = np.array(cols, dtype=object)
-    vr = tie_round(v)
-    with np.errstate(invalid="ignore"):
-        higher = mr > vr[:, None]
+    ranks = rank_min(m, axis=1)
+    nxt, nxt_col = _next_higher(m, mr)
+    own = pd.Index(cols).get_indexer(members)
+    v = m[:, own]  # [rows, members]
     has_v = ~np.isnan(v)
-    best_idx = np.where(has_v & (vr == s["best_r"]), own, s["argmax"])
-    nxt = np.where(higher, m, np.inf).min(axis=1)
-    nxt = np.where(np.isinf(nxt), np.nan, nxt)
-    nxt_idx = np.where(higher & (mr == tie_round(nxt)[:, None]), 1, 0).argmax(axis=1)
+    best_col = np.where(
+        has_v & (mr[:, own] == tie_round(best)[:, None]), own, filled.argmax(axis=1)[:, None]
+    )
+    names = np.array([*cols, ""], dtype=object)  # column -1: no region
+    n_rows, q = len(wide), len(members)
+
+    def out(a: np.ndarray) -> np.ndarray:  # [rows, members] -> region-major
+        return np.ascontiguousarray(a.T).reshape(-1)
+
+    def per_row(a: np.ndarray) -> np.ndarray:  # [rows] -> the same for every member
+        return np.tile(a, q)
+
     part = wide.index.to_frame(index=False)
-    part["region"] = region
-    part["score"] = v
-    part["peer_rank"] = s["ranks"][:, own]
-    part["n_compared"] = n
-    part["best"] = best
-    part["best_region"] = np.where(n > 0, names[best_idx], "")
-    part["median"] = med
-    part["gap_to_best"] = np.where(has_v, best - v, np.nan)
-    part["gap_to_median"] = np.where(has_v, med - v, np.nan)
-    part["next_region"] = np.where(has_v & ~np.isnan(nxt), names[nxt_idx], "")
-    part["gap_to_next"] = np.where(has_v, nxt - v, np.nan)
+    part = part.iloc[np.tile(np.arange(n_rows), q)].reset_index(drop=True)
+    part["region"] = np.repeat(np.array(members, dtype=object), n_rows)
+    part["score"] = out(v)
+    part["peer_rank"] = out(ranks[:, own])
+    part["n_compared"] = per_row(n)
+    part["best"] = per_row(best)
+    part["best_region"] = out(np.where(n[:, None] > 0, names[best_col], ""))
+    part["median"] = per_row(med)
+    part["gap_to_best"] = out(np.where(has_v, best[:, None] - v, np.nan))
+    part["gap_to_median"] = out(np.where(has_v, med[:, None] - v, np.nan))
+    next_v, next_c = nxt[:, own], nxt_col[:, own]
+    part["next_region"] = out(np.where(has_v & ~np.isnan(next_v), names[next_c], ""))
+    part["gap_to_next"] = out(np.where(has_v, next_v - v, np.nan))
     return part
 
 
@@ -170,10 +185,11 @@ def peer_comparison(
     ).reindex(columns=regions)
     # pivot_table drops all-NaN rows; restore every (year, code) scored
     wide = wide.reindex(pd.MultiIndex.from_frame(frame[["year", "code"]].drop_duplicates()))
-    shared: dict = {}
-    parts = [
-        _against_peers(wide, [c for c in regions if c in set(sets[r])], r, shared) for r in regions
-    ]
+    members: dict[tuple[str, ...], list[str]] = {}  # each peer set once, with its regions
+    for r in regions:
+        chosen = set(sets[r])
+        members.setdefault(tuple(c for c in regions if c in chosen), []).append(r)
+    parts = [_against_set(wide, list(cols), who) for cols, who in members.items()]
     out = pd.concat(parts, ignore_index=True)
     out["peer_rank"] = out["peer_rank"].astype("Int64")
     out["n_compared"] = out["n_compared"].astype("int64")

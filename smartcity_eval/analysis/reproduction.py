@@ -160,7 +160,7 @@ def _score_items(
         return {}
     observations[ROW] = np.arange(2, len(observations) + 2, dtype="int64")
     view = replace(dataset, observations=observations)
-    table = score_dataset(view, settings, framework=framework)
+    table = score_dataset(view, settings, framework=framework, columns=["score"])
     return {
         (str(r), int(y), str(c)): float(s)
         for r, y, c, s in zip(

@@ -15,18 +15,29 @@ __all__ = ["strengths_weaknesses"]
 
 
 def _pick(
-    g: pd.DataFrame, keys: list[str], strong: list[bool], weak: list[bool], n: int
-) -> list[pd.DataFrame]:
-    """The n strongest and n weakest rows of g; with fewer than 2n rows the better half
-    (rounded up) are strengths and the rest weaknesses, so that no row is both."""
-    k_s, k_w = min(n, (len(g) + 1) // 2), min(n, len(g) // 2)
-    best = g.sort_values(keys, ascending=strong, kind="mergesort").head(k_s)
-    rest = g.loc[~g.index.isin(best.index)]
-    worst = rest.sort_values(keys, ascending=weak, kind="mergesort").head(k_w)
-    return [
-        best.assign(kind=KIND_STRENGTH, position=np.arange(1, k_s + 1)),
-        worst.assign(kind=KIND_WEAKNESS, position=np.arange(1, k_w + 1)),
-    ]
+    items: pd.DataFrame, keys: list[str], strong: list[bool], weak: list[bool], n: int
+) -> pd.DataFrame | None:
+    """The n strongest and n weakest rows of each region and year of ``items``; with fewer
+    than 2n rows the better half (rounded up) are strengths and the rest weaknesses, so that
+    no row is both. Ties keep the rows' order (stable sorts); all groups in one sort each."""
+    if items.empty:
+        return None
+    items = items.reset_index(drop=True)
+    group = ["region", "year"]
+    size = items.groupby(group, sort=False)["region"].transform("size").to_numpy()
+    k_s, k_w = np.minimum(n, (size + 1) // 2), np.minimum(n, size // 2)
+    ranked = items.sort_values([*group, *keys], ascending=[True, True, *strong], kind="mergesort")
+    at = ranked.groupby(group, sort=False).cumcount().to_numpy()
+    is_best = at < k_s[items.index.get_indexer(ranked.index)]
+    best = ranked.loc[is_best].assign(kind=KIND_STRENGTH, position=at[is_best] + 1)
+    rest = items.loc[~items.index.isin(best.index)]
+    if rest.empty:
+        return best
+    ranked = rest.sort_values([*group, *keys], ascending=[True, True, *weak], kind="mergesort")
+    at = ranked.groupby(group, sort=False).cumcount().to_numpy()
+    is_worst = at < k_w[items.index.get_indexer(ranked.index)]
+    worst = ranked.loc[is_worst].assign(kind=KIND_WEAKNESS, position=at[is_worst] + 1)
+    return pd.concat([best, worst])
 
 
 def strengths_weaknesses(
@@ -69,24 +80,19 @@ def strengths_weaknesses(
     """
     items = set(framework.indicators if codes is None else codes)
     order = node_order(framework)
-    parts = []
     p = peers.loc[peers["code"].isin(items) & peers["score"].notna() & (peers["n_compared"] >= 2)]
     p = p.assign(
         _o=p["code"].map(order),
         _m=-p["gap_to_median"],
         _r=(p["peer_rank"].astype(float) - 1) / (p["n_compared"] - 1),
     )
-    for _, g in p.groupby(["region", "year"], sort=True):
-        parts.extend(_pick(g, ["_r", "_m", "_o"], [True, False, True], [False, True, True], n))
-    peer_part = pd.concat(parts, ignore_index=True) if parts else None
-    parts = []
+    peer_part = _pick(p, ["_r", "_m", "_o"], [True, False, True], [False, True, True], n)
+    target_part = None
     if gaps is not None and len(gaps):
         t = gaps.loc[gaps["code"].isin(items) & gaps["pct_achieved"].notna()]
         t = t.assign(_o=t["code"].map(order))
         keys = ["pct_achieved", "gap", "_o"]
-        for _, g in t.groupby(["region", "year"], sort=True):
-            parts.extend(_pick(g, keys, [False, True, True], [True, False, True], n))
-    target_part = pd.concat(parts, ignore_index=True) if parts else None
+        target_part = _pick(t, keys, [False, True, True], [True, False, True], n)
     frames = []
     if peer_part is not None:
         pp = peer_part.assign(basis=BASIS_PEERS)

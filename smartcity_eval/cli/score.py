@@ -11,6 +11,8 @@ import argparse
 from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load, write_output
 from smartcity_eval.cli.options import add_method_options, settings_from_args
 
+#: The columns every row has (as :data:`smartcity_eval.scoring.table.KEY_COLUMNS`).
+KEY_COLUMNS = ("region", "year", "code")
 #: The columns ``score`` writes (those the scores have). ``band`` is the band's English label
 #: (bands.csv ``label``: a stable code); ``band_label`` the band in ``--lang`` (for ``id`` the
 #: official Indonesian ``label_id``, e.g. SPBE "Baik" for "Good").
@@ -41,6 +43,41 @@ def options(p: argparse.ArgumentParser) -> None:
     """The options of the command (the parser adds the positional dataset)."""
     add_out_argument(p)
     add_method_options(p)
+    p.add_argument(
+        "--columns",
+        metavar="LIST",
+        help="write only these columns besides region, year, code (comma-separated, from: "
+        + ", ".join(c for c in COLUMNS if c not in KEY_COLUMNS)
+        + ", rank_kind, rank_province); what is not asked for is not computed",
+    )
+
+
+def asked_columns(spec: str | None, ranks_by_category: bool) -> tuple[list[str], list[str]]:
+    """(the columns to write, the score columns to compute) for ``--columns``: None gives
+    every column of :data:`COLUMNS` (and the category ranks with a regions table).
+    ``band_label`` needs ``band``; the category ranks need ``score``."""
+    from smartcity_eval.analysis.peers import RANK_COLUMNS
+    from smartcity_eval.scoring.table import SCORE_COLUMNS
+    from smartcity_eval.settings import ParameterError
+
+    every = list(COLUMNS)
+    if ranks_by_category:
+        every[every.index("rank") + 1 : every.index("rank") + 1] = list(RANK_COLUMNS)
+    if spec is None:
+        names = every
+    else:
+        names = [c.strip() for c in spec.split(",") if c.strip()]
+        allowed = [c for c in every if c not in KEY_COLUMNS]  # rank_kind: with regions.csv
+        unknown = [c for c in names if c not in allowed]
+        if unknown:
+            raise ParameterError(
+                "--columns", ", ".join(unknown), "names from: " + ", ".join(allowed)
+            )
+        names = [c for c in every if c in set(names) | set(KEY_COLUMNS)]
+    needed = set(names) & set(SCORE_COLUMNS)
+    needed |= {"band"} if "band_label" in names else set()
+    needed |= {"score"} if set(names) & set(RANK_COLUMNS) else set()
+    return names, [c for c in SCORE_COLUMNS if c in needed]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,13 +89,14 @@ def run(args: argparse.Namespace) -> int:
     ev = Evaluation(ds, settings_from_args(args, ds))
     # the headline tree (dataset.toml [methods] index_framework) unless --framework names one
     fw = ev.framework() if ev.settings.framework is not None else ev.index_framework()
-    table = ev.scores if ev.settings.framework is not None else ev.scores_of(fw)
-    bands = ds.bands if fw.name == ds.framework.name else fw.bands
-    table = table.assign(band_label=band_label(bands, table, args.lang or ds.lang))
-    columns = list(COLUMNS)
-    if not ds.region_table.empty:  # ranks within kind and province (regions.csv)
+    by_category = not ds.region_table.empty  # ranks within kind and province (regions.csv)
+    columns, needed = asked_columns(getattr(args, "columns", None), by_category)
+    table = ev.scores_of(fw, columns=needed)
+    if "band_label" in columns:
+        bands = ds.bands if fw.name == ds.framework.name else fw.bands
+        table = table.assign(band_label=band_label(bands, table, args.lang or ds.lang))
+    if set(columns) & set(RANK_COLUMNS):
         table = category_ranks(table, ds.region_table)
-        columns[columns.index("rank") + 1 : columns.index("rank") + 1] = list(RANK_COLUMNS)
     table = table[[c for c in columns if c in table.columns]]
     del ev, ds  # the loaded tables and the cached results are not needed to write
     write_output(table, args)

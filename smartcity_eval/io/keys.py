@@ -39,9 +39,25 @@ class KeyCodes:
         if held is None or column not in frame.columns:
             return None
         current = frame[column]
-        if current.array is not held.array or len(current) != len(self.codes[column]):
+        if len(current) != len(self.codes[column]) or not _same_array(current, held):
             return None
         return self.codes[column], self.uniques[column]
+
+
+def _same_array(current: pd.Series, held: pd.Series) -> bool:
+    """Whether two columns hold the same array: the same extension array (text columns),
+    or, for a numpy column (whose ``.array`` is a new wrapper at each access), the same
+    memory with the same layout and dtype."""
+    if current.array is held.array:
+        return True
+    if not isinstance(current.dtype, np.dtype) or current.dtype != held.dtype:
+        return False
+    a, b = current.to_numpy(copy=False), held.to_numpy(copy=False)
+    return (
+        a.__array_interface__["data"] == b.__array_interface__["data"]
+        and a.shape == b.shape
+        and a.strides == b.strides
+    )
 
 
 def key_codes(

@@ -159,13 +159,15 @@ def _encode_column(values: Any, arrays: _Arrays) -> dict[str, Any]:
             "categories": _encode_index(dtype.categories, arrays),
         }
     if isinstance(dtype, pd.StringDtype):
-        missing = pd.isna(values)
+        # every cell a str (a str column holds nothing else), a missing cell None: one
+        # conversion of the whole column, not a Python step per cell
+        texts = values.array.to_numpy(dtype=object, na_value=None).tolist()
         return {
             "kind": "string",
             "n": n,
             "storage": dtype.storage,
             "na": "nan" if dtype.na_value is not pd.NA else "NA",
-            "values": [None if m else str(v) for v, m in zip(values, missing, strict=True)],
+            "values": texts,
         }
     if isinstance(dtype, pd.DatetimeTZDtype):
         utc = np.asarray(pd.DatetimeIndex(values).tz_convert("UTC").tz_localize(None))

@@ -168,7 +168,7 @@ def _year_part(dataset, fw, opts, settings, choices, year, n, seed, n_sensitivit
         out["sensitivity"] = pd.DataFrame(columns=list(INDEX_COLUMNS))
         out["by_region"] = None
     out["dropone"] = drop_one_dataset(dataset, framework=fw, years=[year], settings=settings)
-    scores = score_dataset(dataset, settings, framework=fw)
+    scores = score_dataset(dataset, settings, framework=fw, columns=["score"])
     out["coherence"] = coherence_table(scores, fw, years=[year])
     return out
 

@@ -126,7 +126,7 @@ def uncertainty_tables(
     fw, opts = nominal_setup(dataset, framework, settings)
     _check_years(dataset, years)
     if what == "coherence":
-        scores = score_dataset(dataset, settings, framework=fw)
+        scores = score_dataset(dataset, settings, framework=fw, columns=["score"])
         table = coherence_table(scores, fw, years=years or None, method=method)
         return table, table
     if what == "dropone":

@@ -15,7 +15,8 @@ and the JRC's COINr (``Impute`` -> ``Treat`` -> ``Normalise`` -> ``Aggregate``):
 Public API
 ----------
 ``score(observations, framework, **options)`` -> tidy scores (see :func:`score`).
-``score_dataset(dataset, settings=None, *, framework=None)`` -> the same with the dataset's settings.
+``score_dataset(dataset, settings=None, *, framework=None, columns=None)`` -> the same with
+the dataset's settings (``columns``: only the columns asked for, :mod:`~smartcity_eval.scoring.table`).
 ``contributions(scores, framework)`` -> what each child adds to its (scored) parent.
 ``effective_weights(framework)`` -> each node's share of the index.
 ``round_half_up(x, digits)`` -> the rounding used to print scores like publications.
@@ -32,21 +33,20 @@ from __future__ import annotations
 import decimal
 import math
 import warnings
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from smartcity_eval.errors import DataError, Problem
 from smartcity_eval.io.frameworks import Framework, resolve_framework
-from smartcity_eval.io.keys import KeyCodes, factorize_column
+from smartcity_eval.io.keys import KeyCodes
 from smartcity_eval.scoring.aggregate import AggregationPlan, aggregate_node_major, node_methods
-from smartcity_eval.scoring.bands import node_band_codes
+from smartcity_eval.scoring.cube import IndicatorCube, indicator_cube
 from smartcity_eval.scoring.normalise import normalise_array
 from smartcity_eval.scoring.ranks import rank_min
+from smartcity_eval.scoring.table import SCORE_COLUMNS, assemble, score_columns
 from smartcity_eval.settings import Settings, dataset_settings
 
 __all__ = [
@@ -62,153 +62,6 @@ __all__ = [
     "is_off",
     "SCORE_COLUMNS",
 ]
-
-#: Columns of the table :func:`score` returns, in order.
-SCORE_COLUMNS = [
-    "region",
-    "year",
-    "code",
-    "level",
-    "score",
-    "rank",
-    "band",
-    "coverage",
-    "raw",
-    "imputed",
-    "treated",
-]
-
-
-@dataclass
-class IndicatorCube:
-    """Indicator values as a dense array.
-
-    values : ``[n_years, n_regions, n_indicators]`` floats, NaN = missing.
-    present : ``[n_years, n_regions]`` bool, the region-years present in the observations.
-    years, regions, indicators : the labels of the three axes (years and regions sorted,
-        indicators in framework order).
-    """
-
-    values: np.ndarray
-    present: np.ndarray
-    years: list[int]
-    regions: list[str]
-    indicators: list[str]
-
-
-def indicator_cube(
-    observations: pd.DataFrame, framework: Framework, *, keys: KeyCodes | None = None
-) -> IndicatorCube:
-    """Pivot tidy observations (region, year, indicator, value) onto a dense array.
-
-    Only the framework's indicators are used; rows of other indicators are ignored (they
-    may belong to another tree over the same data). A region-year is *present* when it has
-    at least one row for one of the framework's indicators (even with an empty value).
-
-    ``keys``: the loader's codes of the region and indicator columns
-    (:attr:`smartcity_eval.io.dataset.Dataset.observation_keys`), used while they match
-    the columns; categorical columns give their own codes; other columns are factorised
-    (the distinct labels are compared as text, as ``astype(str)``).
-
-    Raises DataError when a region, year and indicator appear twice, or when no row
-    concerns the framework.
-    """
-    inds = framework.indicators
-    coded = _coded(observations, "indicator", keys)
-    if coded is None:  # text: looking the framework's codes up is cheaper than factorising
-        ind_pos = pd.Index(inds).get_indexer(observations["indicator"].astype(str))
-    else:
-        ind_pos = np.append(pd.Index(inds).get_indexer(coded[1]), -1)[coded[0]]
-    keep = ind_pos >= 0
-    if not keep.any():
-        raise DataError(
-            Problem(
-                None,
-                None,
-                "indicator",
-                f"no observation concerns an indicator of the framework '{framework.name}'",
-                "check that observations.csv uses the indicator codes of framework.csv",
-                f"tidak ada observasi untuk indikator kerangka '{framework.name}'",
-            )
-        )
-    region_codes, region_labels = _coded(observations, "region", keys) or _factorize(
-        observations["region"]
-    )
-    # the distinct labels as text, sorted; then only the regions with a kept row
-    label_codes, regions = pd.factorize(pd.Index(region_labels), sort=True)
-    region_codes = np.append(label_codes, -1)[region_codes]
-    keep &= region_codes >= 0  # a row without a region belongs to no region-year
-    every = bool(keep.all())
-    year_values = pd.to_numeric(observations["year"]).to_numpy().astype(np.int64)
-    values = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
-    if not every:
-        ind_pos, region_codes = ind_pos[keep], region_codes[keep]
-        year_values, values = year_values[keep], values[keep]
-    used = np.bincount(region_codes, minlength=len(regions)) > 0
-    if not used.all():
-        region_codes = (np.cumsum(used) - 1)[region_codes]
-        regions = regions[used]
-    years, year_pos = _sorted_positions(year_values)
-    n_y, n_r, n_i = len(years), len(regions), len(inds)
-    flat = (year_pos * n_r + region_codes) * n_i + ind_pos
-    if np.bincount(flat, minlength=n_y * n_r * n_i).max(initial=0) > 1:
-        dup = pd.Series(flat).duplicated(keep=False).to_numpy()
-        first = (observations if every else observations.loc[keep]).loc[dup].iloc[0]
-        raise DataError(
-            Problem(
-                None,
-                None,
-                "indicator",
-                f"value given twice for region={first['region']}, year={first['year']}, "
-                f"indicator={first['indicator']}",
-                "keep one row per region, year and indicator",
-            )
-        )
-    cube = np.full(n_y * n_r * n_i, np.nan)
-    cube[flat] = values
-    present = np.zeros(n_y * n_r, dtype=bool)
-    present[year_pos * n_r + region_codes] = True
-    return IndicatorCube(
-        values=cube.reshape(n_y, n_r, n_i),
-        present=present.reshape(n_y, n_r),
-        years=[int(y) for y in years],
-        regions=[str(r) for r in regions],
-        indicators=list(inds),
-    )
-
-
-def _coded(
-    observations: pd.DataFrame, column: str, keys: KeyCodes | None
-) -> tuple[np.ndarray, pd.Index] | None:
-    """(codes, distinct labels as text) of a key column when they are known without
-    hashing every cell: the loader's codes while they match the column, or a categorical's
-    codes; else None. Missing cells have code -1."""
-    pair = keys.codes_of(observations, column) if keys is not None else None
-    if pair is None and isinstance(observations[column].dtype, pd.CategoricalDtype):
-        pair = factorize_column(observations[column])
-    return None if pair is None else (pair[0], _as_text(pair[1]))
-
-
-def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    codes, uniques = factorize_column(column)
-    return codes, _as_text(uniques)
-
-
-def _as_text(uniques: np.ndarray) -> pd.Index:
-    return pd.Index(uniques, dtype=object).astype(str)
-
-
-def _sorted_positions(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct values, position of each value among them) of integers; a count
-    over the range when it is small (years), else ``np.unique``."""
-    if len(values) == 0:
-        return values[:0], values[:0].astype(np.intp)
-    lo, hi = int(values.min()), int(values.max())
-    if hi - lo > 4 * len(values) + 1024:
-        return np.unique(values, return_inverse=True)
-    shifted = values - lo
-    seen = np.bincount(shifted, minlength=hi - lo + 1) > 0
-    return np.flatnonzero(seen) + lo, (np.cumsum(seen) - 1)[shifted]
 
 
 def target_cube(
@@ -262,6 +115,7 @@ def score(
     groups: Mapping[str, str] | None = None,
     targets: pd.DataFrame | None = None,
     bands: pd.DataFrame | None = None,
+    columns: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """Score every node of ``framework`` for every region and year of ``observations``.
 
@@ -285,11 +139,16 @@ def score(
     groups : region -> peer group, for ``impute="group_mean"``.
     targets : ``region, year, code, target`` (region ``*`` = all) for ``normalise="target"``.
     bands : ``label, lower, upper[, code]``; default the framework's bands.
+    columns : None (every column of :data:`SCORE_COLUMNS`) or the columns wanted, e.g.
+        ``["score"]``; ``region, year, code`` are always there. What is not asked for is
+        not computed (a national table's ranks cost more than its scores):
+        :func:`smartcity_eval.scoring.table.score_columns`.
 
     Returns
     -------
-    DataFrame with :data:`SCORE_COLUMNS`, one row per region-year present in the data and
-    node (file order of the framework), sorted by region, year:
+    DataFrame with :data:`SCORE_COLUMNS` (or those of ``columns``, in that order), one row
+    per region-year present in the data and node (file order of the framework), sorted by
+    region, year:
 
     - ``level``: depth of the node (0 = the index);
     - ``score``: indicators: the normalised value; aggregates: the weighted mean;
@@ -302,7 +161,8 @@ def score(
     Raises
     ------
     ParameterError : an argument outside its allowed values (unknown method, range not
-        ``lo < hi``, min_coverage outside 0-1...), as :class:`~smartcity_eval.settings.Settings`.
+        ``lo < hi``, min_coverage outside 0-1, a column the table does not have...), as
+        :class:`~smartcity_eval.settings.Settings`.
     DataError : goalposts without bounds, missing targets, values <= 0 under a
         geometric/harmonic mean (naming region, year, node and value), an aggregation
         naming a node the framework does not have.
@@ -310,9 +170,22 @@ def score(
         outlier treatment log-transformed an indicator (its bounds and targets are in raw
         units; :func:`smartcity_eval.scoring.outliers.check_log_treatment`).
     """
-    # every keyword option as given (this function's own parameters), forwarded as is
-    options = {k: v for k, v in locals().items() if k not in ("observations", "framework")}
-    return _score(observations, framework, None, **options)
+    return _score(
+        observations,
+        framework,
+        None,
+        normalise=normalise,
+        range=range,
+        aggregate=aggregate,
+        scope=scope,
+        min_coverage=min_coverage,
+        impute=impute,
+        outliers=outliers,
+        groups=groups,
+        targets=targets,
+        bands=bands,
+        columns=columns,
+    )
 
 
 def _score(
@@ -330,8 +203,10 @@ def _score(
     groups: Mapping[str, str] | None,
     targets: pd.DataFrame | None,
     bands: pd.DataFrame | None,
+    columns: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """:func:`score`, with the loader's key codes ``keys`` (None: factorise)."""
+    columns = score_columns(columns)
     # the arguments are checked by the one set of validators (Settings' own)
     checked = Settings(
         normalise=normalise,
@@ -379,18 +254,17 @@ def _score(
         N,
         AggregationPlan(framework, methods),
         min_coverage,
-        return_coverage=True,
+        return_coverage="coverage" in columns,
         unit_label=label,
     )
     del N  # in S; each big array is let go once used (the peak memory of a national table)
     if not cube.present.all():
         S = np.where(cube.present[None], S, np.nan)
-    R = rank_min(S, axis=-1)  # ties to TIE_DECIMALS (scoring/ranks.py)
-    arrays = {"score": S, "rank": R, "coverage": C, "raw": raw, "imputed": imputed}
-    del S, R, C, raw, imputed, X
-    arrays["treated"] = treated
-    del treated
-    return _assemble(cube, framework, arrays, bands)
+    arrays = {"score": S, "coverage": C, "raw": raw, "imputed": imputed, "treated": treated}
+    if "rank" in columns:
+        arrays["rank"] = rank_min(S, axis=-1)  # ties to TIE_DECIMALS (scoring/ranks.py)
+    del S, C, raw, imputed, treated, X
+    return assemble(cube, framework, arrays, bands, columns)
 
 
 def normalise_cube(
@@ -443,93 +317,12 @@ def _warn_degenerate(N: np.ndarray, X: np.ndarray, cube: IndicatorCube, method: 
         )
 
 
-def _assemble(
-    cube: IndicatorCube,
-    framework: Framework,
-    arrays: dict[str, np.ndarray],
-    bands: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """The tidy table from ``arrays``: ``[nodes, years, regions]`` score, rank and coverage,
-    ``[years, regions, indicators]`` raw, imputed and treated (each taken out of the dict
-    when used, so that it can be freed): rows region-major (region, year, node in file
-    order), one per region-year present. Built with numpy takes from the few distinct
-    labels; no per-row Python work."""
-    codes = [str(c) for c in framework.nodes.index]
-    n_nodes = len(codes)
-    depth = framework.nodes["depth"].to_numpy(dtype=np.int64)
-    ind_pos = pd.Index(codes).get_indexer(cube.indicators)
-    pres = cube.present.T  # region-major: [regions, years]
-    every = bool(pres.all())
-    r_idx, y_idx = np.nonzero(pres)
-    n_pairs = len(r_idx)
-
-    def pairs(a: np.ndarray) -> np.ndarray:
-        """[years, regions, k] -> [present region-years (region-major), k]."""
-        swapped = np.swapaxes(a, 0, 1)
-        return swapped.reshape(n_pairs, -1) if every else swapped[r_idx, y_idx]
-
-    def node_pairs(a: np.ndarray) -> np.ndarray:
-        """[nodes, years, regions] -> [present region-years (region-major) x nodes]."""
-        swapped = np.transpose(a, (2, 1, 0))
-        return (swapped.reshape(n_pairs, -1) if every else swapped[r_idx, y_idx]).reshape(-1)
-
-    def on_nodes(a: np.ndarray, fill) -> np.ndarray:
-        if a.dtype == bool and not a.any():
-            return np.zeros(n_pairs * n_nodes, dtype=bool)
-        full = np.full((n_pairs, n_nodes), fill, dtype=a.dtype)
-        full[:, ind_pos] = pairs(a)
-        return full.reshape(-1)
-
-    years = np.asarray(cube.years, dtype=np.int64)
-    node_idx = np.tile(np.arange(n_nodes), n_pairs)
-    score_v = node_pairs(arrays.pop("score"))
-    rank_v = node_pairs(arrays.pop("rank"))
-    missing_rank = np.isnan(rank_v)
-    rank = pd.arrays.IntegerArray(
-        np.where(missing_rank, 0.0, rank_v).astype(np.int64), missing_rank
-    )
-    del rank_v, missing_rank
-    coverage = node_pairs(arrays.pop("coverage"))
-    band_idx, band_names = node_band_codes(
-        score_v, node_idx, codes, bands if bands is not None else framework.bands, framework.root
-    )
-    # text columns as copies of the few distinct str objects (no per-cell conversion)
-    region_of_pair = np.asarray([str(r) for r in cube.regions], dtype=object)[r_idx]
-    region = np.empty((n_pairs, n_nodes), dtype=object)
-    region[...] = region_of_pair[:, None]
-    band = np.empty(len(band_idx), dtype=object)
-    if len(band_names) == 1:
-        band[...] = str(band_names[0])
-    else:
-        np.take(np.asarray([str(b) for b in band_names], dtype=object), band_idx, out=band)
-    columns = {
-        "region": _text(region.reshape(-1)),
-        "year": np.repeat(years[y_idx], n_nodes),
-        "code": _text(np.tile(np.asarray(codes, dtype=object), n_pairs)),
-        "level": np.tile(depth, n_pairs),
-        "score": score_v,
-        "rank": rank,
-        "band": _text(band),
-        "coverage": coverage,
-        "raw": on_nodes(arrays.pop("raw"), np.nan),
-        "imputed": on_nodes(arrays.pop("imputed"), False),
-        "treated": on_nodes(arrays.pop("treated"), False),
-    }
-    return pd.DataFrame(columns, copy=False)
-
-
-def _text(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """A ``str`` column over an object array that holds only Python ``str``, without
-    pandas' check of every cell (the array pandas' own ``take`` builds; the result equals
-    ``pd.array(values, dtype="str")``)."""
-    empty = pd.array(np.array([], dtype=object), dtype="str")
-    if not hasattr(empty, "_from_backing_data"):  # pragma: no cover - another pandas
-        return pd.array(values, dtype="str")
-    return empty._from_backing_data(values)
-
-
 def score_dataset(
-    dataset, settings: Settings | None = None, *, framework: Framework | str | Path | None = None
+    dataset,
+    settings: Settings | None = None,
+    *,
+    framework: Framework | str | Path | None = None,
+    columns: Sequence[str] | str | None = None,
 ) -> pd.DataFrame:
     """Score a loaded :class:`~smartcity_eval.io.dataset.Dataset`.
 
@@ -540,7 +333,7 @@ def score_dataset(
     (:func:`smartcity_eval.io.frameworks.resolve_framework`). The normalisation, when the
     settings leave it open, is the framework's default (:meth:`Settings.normalise_for`).
     Targets are the dataset's targets table; bands the dataset's bands for the primary tree
-    and the tree's own bands otherwise.
+    and the tree's own bands otherwise. ``columns``: as :func:`score` (None: every column).
     """
     settings = dataset_settings(dataset, settings)
     fw = resolve_framework(framework if framework is not None else settings.framework, dataset)
@@ -551,6 +344,7 @@ def score_dataset(
         **settings.score_options(fw),
         targets=dataset.targets,
         bands=dataset.bands if fw is dataset.framework else fw.bands,
+        columns=columns,
     )
 
 

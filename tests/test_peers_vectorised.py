@@ -2,7 +2,7 @@
 peer set (issue 17: the national batch's peer comparison compared every region with every
 other, one table per region, and its strengths one sort per region): equal, column for
 column, to the former implementations, copied here as the reference (``old_peer_comparison``,
-``old_strengths``), on the shipped dataset (every tree, every kind of peer set), a 120-region
+``old_strengths``), on the shipped dataset (every tree, every kind of peer set), a 60-region
 national dataset of whole maturity levels (many ties) and random scores with missing values
 and near-ties (1e-12 apart, which tie at 9 decimals)."""
 
@@ -238,7 +238,7 @@ def test_national_levels_with_many_ties(tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from make_national import make
 
-    make(tmp_path / "n", 120, (2023, 2024))
+    make(tmp_path / "n", 60, (2023, 2024))
     ev = se.evaluate(str(tmp_path / "n"))
     scores = ev.scores
     assert scores.duplicated(["year", "code", "score"]).mean() > 0.5  # whole levels: ties

@@ -216,9 +216,9 @@ class Evaluation:
             self._record(step, logged, started, time.perf_counter() - t0)
         return self._cache[key]
 
-    def _cached_only(self, step: str, parameters: dict[str, Any]) -> Any:
-        """The cached result of ``(step, parameters)``, or None (nothing computed)."""
-        return self._cache.get(_key(step, parameters))
+    def _has(self, step: str, parameters: dict[str, Any]) -> bool:
+        """Whether ``(step, parameters)`` has been computed (and is cached)."""
+        return _key(step, parameters) in self._cache
 
     def framework(self, framework: Framework | str | Path | None = None) -> Framework:
         """The tree ``framework`` names (default: the settings' framework, else the
@@ -259,19 +259,18 @@ class Evaluation:
                 lambda: published_scores(self._dataset, fw),
             )
             return table if columns is None else table[[c for c in asked if c in table]]
-        full = self._cached_only("score", {"framework": fw.name})
-        if asked == tuple(SCORE_COLUMNS) or full is not None:
-            table = self._cached(
+        if asked != tuple(SCORE_COLUMNS) and not self._has("score", {"framework": fw.name}):
+            return self._cached(
                 "score",
-                {"framework": fw.name},
-                lambda: score_dataset(self._dataset, self._settings, framework=fw),
+                {"framework": fw.name, "columns": list(asked)},
+                lambda: score_dataset(self._dataset, self._settings, framework=fw, columns=asked),
             )
-            return table if columns is None else table[list(asked)]
-        return self._cached(
+        table = self._cached(
             "score",
-            {"framework": fw.name, "columns": list(asked)},
-            lambda: score_dataset(self._dataset, self._settings, framework=fw, columns=asked),
+            {"framework": fw.name},
+            lambda: score_dataset(self._dataset, self._settings, framework=fw),
         )
+        return table if columns is None else table[list(asked)]
 
     def index_framework(self) -> Framework:
         """The tree whose root is the headline index: ``settings.index_framework`` (a

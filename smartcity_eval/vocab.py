@@ -66,7 +66,16 @@ __all__ = [
     "RANK_PROVINCE",
     "RANK_SCOPES",
     "REPRODUCE_PUBLISHED_ONLY",
+    "SCORE_KEYS",
+    "CATEGORY_RANK_COLUMNS",
 ]
+
+# --- the score table -----------------------------------------------------------------------
+#: The columns every score table has: one row per region, year and node.
+SCORE_KEYS: tuple[str, ...] = ("region", "year", "code")
+#: The category ranks of a score table: within kind (kabupaten/kota), within province
+#: (regions.csv; :func:`smartcity_eval.analysis.peers.category_ranks`).
+CATEGORY_RANK_COLUMNS: tuple[str, ...] = ("rank_kind", "rank_province")
 
 # --- method names (Settings, the command line's choices, the kernels) ---------------------
 #: Normalisation methods (OECD/JRC 2008 step 5; COINr ``Normalise``).

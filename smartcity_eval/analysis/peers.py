@@ -10,12 +10,12 @@ import pandas as pd
 from smartcity_eval.analysis._frames import COLUMNS, depth, empty, nodes_of, sort_nodes
 from smartcity_eval.io.frameworks import Framework
 from smartcity_eval.scoring.ranks import rank_min, tie_round
+from smartcity_eval.vocab import CATEGORY_RANK_COLUMNS
 
 __all__ = ["peer_comparison", "peer_groups", "category_ranks", "RANK_COLUMNS"]
 
-#: The category ranks :func:`category_ranks` adds: within kind (kabupaten/kota), within
-#: province (regions.csv).
-RANK_COLUMNS: tuple[str, ...] = ("rank_kind", "rank_province")
+#: The category ranks :func:`category_ranks` adds (:data:`smartcity_eval.vocab.CATEGORY_RANK_COLUMNS`).
+RANK_COLUMNS: tuple[str, ...] = CATEGORY_RANK_COLUMNS
 
 
 def peer_groups(region_table: pd.DataFrame, by: str) -> dict[str, str] | None:

@@ -10,9 +10,8 @@ import argparse
 
 from smartcity_eval.cli.common import EXIT_OK, add_out_argument, load, write_output
 from smartcity_eval.cli.options import add_method_options, settings_from_args
+from smartcity_eval.vocab import CATEGORY_RANK_COLUMNS, SCORE_KEYS
 
-#: The columns every row has (as :data:`smartcity_eval.scoring.table.KEY_COLUMNS`).
-KEY_COLUMNS = ("region", "year", "code")
 #: The columns ``score`` writes (those the scores have). ``band`` is the band's English label
 #: (bands.csv ``label``: a stable code); ``band_label`` the band in ``--lang`` (for ``id`` the
 #: official Indonesian ``label_id``, e.g. SPBE "Baik" for "Good").
@@ -47,8 +46,8 @@ def options(p: argparse.ArgumentParser) -> None:
         "--columns",
         metavar="LIST",
         help="write only these columns besides region, year, code (comma-separated, from: "
-        + ", ".join(c for c in COLUMNS if c not in KEY_COLUMNS)
-        + ", rank_kind, rank_province); what is not asked for is not computed",
+        + ", ".join([*(c for c in COLUMNS if c not in SCORE_KEYS), *CATEGORY_RANK_COLUMNS])
+        + "); what is not asked for is not computed",
     )
 
 
@@ -56,33 +55,32 @@ def asked_columns(spec: str | None, ranks_by_category: bool) -> tuple[list[str],
     """(the columns to write, the score columns to compute) for ``--columns``: None gives
     every column of :data:`COLUMNS` (and the category ranks with a regions table).
     ``band_label`` needs ``band``; the category ranks need ``score``."""
-    from smartcity_eval.analysis.peers import RANK_COLUMNS
     from smartcity_eval.scoring.table import SCORE_COLUMNS
     from smartcity_eval.settings import ParameterError
 
     every = list(COLUMNS)
     if ranks_by_category:
-        every[every.index("rank") + 1 : every.index("rank") + 1] = list(RANK_COLUMNS)
+        every[every.index("rank") + 1 : every.index("rank") + 1] = list(CATEGORY_RANK_COLUMNS)
     if spec is None:
         names = every
     else:
         names = [c.strip() for c in spec.split(",") if c.strip()]
-        allowed = [c for c in every if c not in KEY_COLUMNS]  # rank_kind: with regions.csv
+        allowed = [c for c in every if c not in SCORE_KEYS]  # rank_kind: with regions.csv
         unknown = [c for c in names if c not in allowed]
         if unknown:
             raise ParameterError(
                 "--columns", ", ".join(unknown), "names from: " + ", ".join(allowed)
             )
-        names = [c for c in every if c in set(names) | set(KEY_COLUMNS)]
+        names = [c for c in every if c in set(names) | set(SCORE_KEYS)]
     needed = set(names) & set(SCORE_COLUMNS)
     needed |= {"band"} if "band_label" in names else set()
-    needed |= {"score"} if set(names) & set(RANK_COLUMNS) else set()
+    needed |= {"score"} if set(names) & set(CATEGORY_RANK_COLUMNS) else set()
     return names, [c for c in SCORE_COLUMNS if c in needed]
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the scores of the evaluation as CSV."""
-    from smartcity_eval.analysis.peers import RANK_COLUMNS, category_ranks
+    from smartcity_eval.analysis.peers import category_ranks
     from smartcity_eval.evaluation import Evaluation
 
     ds = load(args)
@@ -95,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if "band_label" in columns:
         bands = ds.bands if fw.name == ds.framework.name else fw.bands
         table = table.assign(band_label=band_label(bands, table, args.lang or ds.lang))
-    if set(columns) & set(RANK_COLUMNS):
+    if set(columns) & set(CATEGORY_RANK_COLUMNS):
         table = category_ranks(table, ds.region_table)
     table = table[[c for c in columns if c in table.columns]]
     del ev, ds  # the loaded tables and the cached results are not needed to write

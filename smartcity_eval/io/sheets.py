@@ -30,6 +30,12 @@ def _percent(number_format: object) -> bool:
     return "%" in fmt
 
 
+def percent_shown(value: float) -> float:
+    """A percentage-formatted number as Excel shows it: 0.4 is shown (and read) as 40.0,
+    rounded to 12 decimals as openpyxl users see it (``round(value * 100, 12)``)."""
+    return float(round(value * 100, 12))
+
+
 def _cell_shown(cell: object) -> str:
     """A cell's text as Excel shows its number: a percentage-formatted cell holding 0.4 is
     read as 40 (Excel shows 40 %), the number the user typed and sees."""
@@ -39,7 +45,7 @@ def _cell_shown(cell: object) -> str:
         and not isinstance(value, bool)
         and _percent(getattr(cell, "number_format", None))
     ):
-        return _cell_text(float(round(value * 100, 12)))
+        return _cell_text(percent_shown(value))
     return _cell_text(value)
 
 

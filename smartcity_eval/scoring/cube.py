@@ -46,10 +46,11 @@ def indicator_cube(
     may belong to another tree over the same data). A region-year is *present* when it has
     at least one row for one of the framework's indicators (even with an empty value).
 
-    ``keys``: the loader's codes of the region and indicator columns
+    ``keys``: the loader's codes of the region, indicator and year columns
     (:attr:`smartcity_eval.io.dataset.Dataset.observation_keys`), used while they match
     the columns; categorical columns give their own codes; other columns are factorised
-    (the distinct labels are compared as text, as ``astype(str)``).
+    (the distinct labels are compared as text, as ``astype(str)``). With the loader's
+    codes of all three, repeated keys are not looked for again (the loader refused them).
 
     Raises DataError when a region, year and indicator appear twice, or when no row
     concerns the framework.
@@ -100,7 +101,9 @@ def indicator_cube(
     flat = (year_pos * n_r + region_codes) * n_i + ind_pos
     # the loader refused repeated (region, year, indicator) keys: with its codes of all three
     # columns there are none to look for
-    checked = keys is not None and _coded_by(keys, observations)
+    checked = coded_years is not None and all(
+        keys.codes_of(observations, c) is not None for c in ("region", "indicator")
+    )
     if not checked and np.bincount(flat, minlength=n_y * n_r * n_i).max(initial=0) > 1:
         dup = pd.Series(flat).duplicated(keep=False).to_numpy()
         first = (observations if every else observations.loc[keep]).loc[dup].iloc[0]
@@ -146,12 +149,6 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 def _as_text(uniques: np.ndarray) -> pd.Index:
     return pd.Index(uniques, dtype=object).astype(str)
-
-
-def _coded_by(keys: KeyCodes, observations: pd.DataFrame) -> bool:
-    """Whether the region, year and indicator columns are all the loaded ones (their codes
-    the loader's), so that the loader's check for repeated keys holds."""
-    return all(keys.codes_of(observations, c) is not None for c in ("region", "year", "indicator"))
 
 
 def _year_positions(

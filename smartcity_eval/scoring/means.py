@@ -83,9 +83,7 @@ def mean_terms(values: np.ndarray, method: str) -> np.ndarray:
     """
     v = np.asarray(values, dtype=float)
     if method == "arithmetic":
-        out = np.where(np.isnan(v), 0.0, v)
-        # as np.nan_to_num(v, nan=0.0) (infinities to the largest floats), in fewer passes
-        return np.nan_to_num(out) if np.isinf(out).any() else out
+        return np.nan_to_num(v, nan=0.0)
     present = ~np.isnan(v)
     safe = np.where(present, v, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):

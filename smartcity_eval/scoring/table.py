@@ -21,6 +21,7 @@ import pandas as pd
 from smartcity_eval.io.frameworks import Framework
 from smartcity_eval.scoring.bands import node_band_codes
 from smartcity_eval.settings import ParameterError
+from smartcity_eval.vocab import SCORE_KEYS
 
 if TYPE_CHECKING:  # pragma: no cover - types only (engine imports this module)
     from smartcity_eval.scoring.cube import IndicatorCube
@@ -43,7 +44,7 @@ SCORE_COLUMNS = [
 ]
 
 #: The columns every score table has: one row per region, year and node.
-KEY_COLUMNS = ("region", "year", "code")
+KEY_COLUMNS = SCORE_KEYS
 
 
 def score_columns(columns: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -89,6 +90,7 @@ def assemble(
     distinct labels; no per-row Python work."""
     codes = [str(c) for c in framework.nodes.index]
     n_nodes = len(codes)
+    ind_pos = pd.Index(codes).get_indexer(cube.indicators)
     pres = cube.present.T  # region-major: [regions, years]
     every = bool(pres.all())
     r_idx, y_idx = np.nonzero(pres)
@@ -108,7 +110,7 @@ def assemble(
         if a.dtype == bool and not a.any():
             return np.zeros(n_pairs * n_nodes, dtype=bool)
         full = np.full((n_pairs, n_nodes), fill, dtype=a.dtype)
-        full[:, pd.Index(codes).get_indexer(cube.indicators)] = pairs(a)
+        full[:, ind_pos] = pairs(a)
         return full.reshape(-1)
 
     # text columns as copies of the few distinct str objects (no per-cell conversion)
